@@ -1,0 +1,209 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import (
+    Article,
+    Comment,
+    Concern,
+    SeasonUpdate,
+    UpdateEffect,
+    Vote,
+    VoteEvent,
+)
+
+
+class ConcernInline(admin.TabularInline):
+    model = Concern
+    fields = ("position", "title", "slug", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    extra = 0
+    ordering = ("position", "pk")
+    show_change_link = True
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "publication", "author", "concern_count", "created_at")
+    search_fields = ("title", "publication", "author", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [ConcernInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_concerns=Count("concerns"))
+
+    @admin.display(description=_("concerns"), ordering="n_concerns")
+    def concern_count(self, obj):
+        return obj.n_concerns
+
+
+@admin.register(Concern)
+class ConcernAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "article",
+        "position",
+        "justified_votes",
+        "overblown_votes",
+        "visible_comments",
+    )
+    list_editable = ("position",)
+    list_filter = ("article",)
+    search_fields = ("title", "slug", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    ordering = ("article", "position", "pk")
+    list_select_related = ("article",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_tallies()
+
+    @admin.display(description=_("justified"), ordering="justified_count")
+    def justified_votes(self, obj):
+        return obj.justified_count
+
+    @admin.display(description=_("overblown"), ordering="overblown_count")
+    def overblown_votes(self, obj):
+        return obj.overblown_count
+
+    @admin.display(description=_("visible comments"), ordering="comment_count")
+    def visible_comments(self, obj):
+        return obj.comment_count
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ("user", "concern", "verdict", "created_at", "updated_at")
+    list_filter = ("verdict", "concern")
+    search_fields = ("user__username", "concern__title")
+    ordering = ("-updated_at",)
+    list_select_related = ("user", "concern")
+    date_hierarchy = "updated_at"
+
+    # Votes change only through the site, so the history stays true to them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VoteEvent)
+class VoteEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "user", "concern", "action", "previous_verdict", "verdict")
+    list_filter = ("action", "verdict", "concern")
+    search_fields = ("user__username", "concern__title")
+    ordering = ("-created_at", "-pk")
+    list_select_related = ("user", "concern")
+    date_hierarchy = "created_at"
+
+    # The history is a record: nobody edits or removes it.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = (
+        "pk",
+        "excerpt",
+        "author",
+        "concern",
+        "stance",
+        "is_spoiler",
+        "is_reply",
+        "status",
+        "created_at",
+    )
+    list_display_links = ("pk", "excerpt")
+    list_filter = ("status", "is_spoiler", "stance", "concern", "created_at")
+    search_fields = ("body", "author__username")
+    ordering = ("-created_at", "-pk")
+    list_select_related = ("author", "concern")
+    date_hierarchy = "created_at"
+    raw_id_fields = ("author", "parent")
+    readonly_fields = ("concern", "author", "parent", "created_at", "updated_at")
+    fields = (
+        "concern",
+        "author",
+        "parent",
+        "body",
+        "stance",
+        "is_spoiler",
+        "status",
+        "created_at",
+        "updated_at",
+    )
+    actions = ["hide_comments", "restore_comments"]
+
+    def has_add_permission(self, request):
+        return False
+
+    # Moderation hides; it never deletes what a fan wrote.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description=_("reply"), boolean=True)
+    def is_reply(self, obj):
+        return obj.parent_id is not None
+
+    @admin.action(description=_("Hide selected comments from the site"))
+    def hide_comments(self, request, queryset):
+        count = queryset.exclude(status=Comment.Status.HIDDEN).hide()
+        self.message_user(
+            request,
+            ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Restore selected comments to the site"))
+    def restore_comments(self, request, queryset):
+        count = queryset.exclude(status=Comment.Status.VISIBLE).restore()
+        self.message_user(
+            request,
+            ngettext("%(count)d comment restored.", "%(count)d comments restored.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+class UpdateEffectInline(admin.TabularInline):
+    model = UpdateEffect
+    fields = ("concern", "effect", "reason")
+    extra = 1
+    autocomplete_fields = ("concern",)
+
+
+@admin.register(SeasonUpdate)
+class SeasonUpdateAdmin(admin.ModelAdmin):
+    list_display = ("title", "status", "published_at", "source_name", "effect_count")
+    list_filter = ("status", "published_at", "effects__concern")
+    search_fields = ("title", "summary", "source_name")
+    prepopulated_fields = {"slug": ("title",)}
+    ordering = ("-published_at", "-pk")
+    date_hierarchy = "published_at"
+    inlines = [UpdateEffectInline]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary")}),
+        (_("Source"), {"fields": ("source_name", "source_url")}),
+        (_("Publication"), {"fields": ("status", "published_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_effects=Count("effects"))
+
+    @admin.display(description=_("concerns linked"), ordering="n_effects")
+    def effect_count(self, obj):
+        return obj.n_effects

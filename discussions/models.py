@@ -1,0 +1,466 @@
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+COMMENT_MAX_LENGTH = 5000
+
+
+class Verdict(models.TextChoices):
+    JUSTIFIED = "justified", _("Justified")
+    OVERBLOWN = "overblown", _("Overblown")
+
+
+class Stance(models.TextChoices):
+    JUSTIFIED = "justified", _("Justified")
+    OVERBLOWN = "overblown", _("Overblown")
+    UNDECIDED = "undecided", _("Undecided")
+
+
+class CommentStatus(models.TextChoices):
+    VISIBLE = "visible", _("Visible")
+    HIDDEN = "hidden", _("Hidden by moderators")
+
+
+class Effect(models.TextChoices):
+    CONFIRMS = "confirms", _("Confirms the fear")
+    EASES = "eases", _("Eases the fear")
+    UNCLEAR = "unclear", _("Unclear")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Justified and overblown votes on one concern, with display figures."""
+
+    justified: int
+    overblown: int
+
+    @property
+    def total(self):
+        return self.justified + self.overblown
+
+    @property
+    def justified_percent(self):
+        if not self.total:
+            return 0
+        return round(100 * self.justified / self.total)
+
+    @property
+    def overblown_percent(self):
+        if not self.total:
+            return 0
+        return 100 - self.justified_percent
+
+
+class Article(models.Model):
+    """The opinion piece whose fears the site weighs; we hold only our summary."""
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    author = models.CharField(_("author"), max_length=200, blank=True)
+    publication = models.CharField(_("publication"), max_length=200, blank=True)
+    url = models.URLField(_("link to the original"), blank=True)
+    summary = models.TextField(
+        _("summary"), help_text=_("Our own words, never the article's text.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("discussions:article-detail", args=[self.slug])
+
+
+class ConcernQuerySet(models.QuerySet):
+    def with_tallies(self):
+        """Annotate vote counts and the number of visible comments."""
+
+        def count_of(queryset):
+            # A subquery per figure: joining votes and comments in one query
+            # would multiply the rows and the counts with them.
+            counted = (
+                queryset.filter(concern=OuterRef("pk"))
+                .order_by()
+                .values("concern")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            return Coalesce(Subquery(counted), 0)
+
+        return self.annotate(
+            justified_count=count_of(Vote.objects.filter(verdict=Verdict.JUSTIFIED)),
+            overblown_count=count_of(Vote.objects.filter(verdict=Verdict.OVERBLOWN)),
+            comment_count=count_of(Comment.objects.visible()),
+        )
+
+
+class Concern(models.Model):
+    """One fear the article raises about Season 2."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        related_name="concerns",
+        verbose_name=_("article"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ConcernQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("discussions:concern-detail", args=[self.slug])
+
+    @property
+    def tally(self):
+        """Return the vote tally, from annotations when the query made them."""
+        if hasattr(self, "justified_count"):
+            return Tally(self.justified_count, self.overblown_count)
+        counts = dict(
+            self.votes.order_by()
+            .values_list("verdict")
+            .annotate(n=Count("pk"))
+            .values_list("verdict", "n")
+        )
+        return Tally(counts.get(Verdict.JUSTIFIED, 0), counts.get(Verdict.OVERBLOWN, 0))
+
+
+class Vote(models.Model):
+    """A fan's current verdict on one concern."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="votes",
+        verbose_name=_("fan"),
+    )
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="votes", verbose_name=_("concern")
+    )
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict)
+    created_at = models.DateTimeField(_("cast"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "concern"], name="discussions_vote_one_per_fan"
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=Verdict.values),
+                name="discussions_vote_verdict_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["concern", "verdict"])]
+
+    def __str__(self):
+        return f"{self.user} → {self.concern}: {self.get_verdict_display()}"
+
+
+class VoteEvent(models.Model):
+    """One cast, change or clear of a vote, kept so opinion can be charted."""
+
+    class Action(models.TextChoices):
+        CAST = "cast", _("Cast")
+        CHANGE = "change", _("Changed")
+        CLEAR = "clear", _("Cleared")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="vote_events",
+        verbose_name=_("fan"),
+    )
+    concern = models.ForeignKey(
+        Concern,
+        on_delete=models.CASCADE,
+        related_name="vote_events",
+        verbose_name=_("concern"),
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action)
+    verdict = models.CharField(_("new verdict"), max_length=10, choices=Verdict, blank=True)
+    previous_verdict = models.CharField(
+        _("previous verdict"), max_length=10, choices=Verdict, blank=True
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("vote history entry")
+        verbose_name_plural = _("vote history")
+        indexes = [models.Index(fields=["concern", "created_at"])]
+        constraints = [
+            # A clear leaves no verdict; a cast or change always has one.
+            models.CheckConstraint(
+                condition=(Q(action="clear") & Q(verdict=""))
+                | (~Q(action="clear") & ~Q(verdict="")),
+                name="discussions_voteevent_verdict_matches_action",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.concern}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        """Return comments that public pages may show."""
+        return self.filter(status=Comment.Status.VISIBLE)
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def hide(self):
+        """Hide these comments from public pages; the rows stay."""
+        return self.update(status=Comment.Status.HIDDEN, updated_at=timezone.now())
+
+    def restore(self):
+        """Put hidden comments back on public pages."""
+        return self.update(status=Comment.Status.VISIBLE, updated_at=timezone.now())
+
+
+class Comment(models.Model):
+    """A fan's argument about a concern, or a reply to one."""
+
+    BODY_MAX_LENGTH = COMMENT_MAX_LENGTH
+
+    Status = CommentStatus
+
+    concern = models.ForeignKey(
+        Concern,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("concern"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
+    # PROTECT: removing a comment must never take its replies with it.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("in reply to"),
+    )
+    # The thread's top-level comment, so a page of threads loads in one query.
+    root = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="thread",
+        editable=False,
+        verbose_name=_("thread"),
+    )
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    is_spoiler = models.BooleanField(
+        _("contains spoilers"),
+        default=False,
+        help_text=_("Hide the text until a reader chooses to open it."),
+    )
+    stance = models.CharField(
+        _("your stance"), max_length=10, choices=Stance, default=Stance.UNDECIDED
+    )
+    status = models.CharField(
+        _("moderation status"),
+        max_length=10,
+        choices=Status,
+        default=Status.VISIBLE,
+    )
+    created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [
+            models.Index(
+                fields=["concern", "status", "parent", "-created_at"],
+                name="discussions_comment_listing",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(~Q(body=""), LessThanOrEqual(Length("body"), COMMENT_MAX_LENGTH)),
+                name="discussions_comment_body_length",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, root__isnull=True)
+                | Q(parent__isnull=False, root__isnull=False),
+                name="discussions_comment_reply_has_root",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values),
+                name="discussions_comment_stance_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CommentStatus.values),
+                name="discussions_comment_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Comment #%(pk)s by %(author)s") % {"pk": self.pk, "author": self.author}
+
+    def save(self, *args, **kwargs):
+        if self.parent_id and not self.root_id:
+            self.root_id = self.parent.root_id or self.parent_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.concern.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_visible(self):
+        return self.status == self.Status.VISIBLE
+
+
+class SeasonUpdateQuerySet(models.QuerySet):
+    def published(self):
+        """Return updates the public may see: published, and not set for later."""
+        return self.filter(status=SeasonUpdate.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+class SeasonUpdate(models.Model):
+    """A piece of Season 2 news, summarised in our words by a curator."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.TextField(_("summary"), help_text=_("Our own words about what the news says."))
+    source_name = models.CharField(_("source"), max_length=200)
+    source_url = models.URLField(_("source link"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        help_text=_("Shown to the public from this moment on."),
+    )
+    concerns = models.ManyToManyField(
+        Concern,
+        through="UpdateEffect",
+        related_name="season_updates",
+        verbose_name=_("concerns"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SeasonUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("Season 2 update")
+        verbose_name_plural = _("Season 2 updates")
+        indexes = [models.Index(fields=["status", "-published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="discussions_seasonupdate_published_has_date",
+                violation_error_message=_("A published update needs a publication time."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("discussions:update-detail", args=[self.slug])
+
+    def clean(self):
+        # Publishing without a time means "now", the way curators expect.
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class UpdateEffectQuerySet(models.QuerySet):
+    def public(self):
+        """Return effects of updates the public may see, newest update first."""
+        return self.filter(
+            update__status=SeasonUpdate.Status.PUBLISHED,
+            update__published_at__lte=timezone.now(),
+        ).order_by("-update__published_at", "-update__pk")
+
+
+class UpdateEffect(models.Model):
+    """How one Season 2 update bears on one concern."""
+
+    Effect = Effect
+
+    update = models.ForeignKey(
+        SeasonUpdate,
+        on_delete=models.CASCADE,
+        related_name="effects",
+        verbose_name=_("update"),
+    )
+    concern = models.ForeignKey(
+        Concern,
+        on_delete=models.CASCADE,
+        related_name="update_effects",
+        verbose_name=_("concern"),
+    )
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect)
+    reason = models.CharField(_("why, in one line"), max_length=200)
+
+    objects = UpdateEffectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["concern__position", "pk"]
+        verbose_name = _("effect on a concern")
+        verbose_name_plural = _("effects on concerns")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["update", "concern"], name="discussions_updateeffect_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(effect__in=Effect.values),
+                name="discussions_updateeffect_effect_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.update} → {self.concern}: {self.get_effect_display()}"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "discussions"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    path("concerns/<slug:slug>/", views.concern_detail, name="concern-detail"),
+    path("concerns/<slug:slug>/vote/", views.vote, name="concern-vote"),
+    path("concerns/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("updates/", views.update_list, name="update-list"),
+    path("updates/<slug:slug>/", views.update_detail, name="update-detail"),
+    path("api/concerns/", views.api_concern_list, name="api-concern-list"),
+    path("api/concerns/<slug:slug>/", views.api_concern_detail, name="api-concern-detail"),
+]
