@@ -69,6 +69,15 @@ class CommentForm(forms.ModelForm):
             )
         return parent
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # The reply target travels in a hidden field, whose errors a form
+        # never shows; raise them to the top so the fan sees why.
+        if "parent" in self.errors:
+            for message in self.errors.pop("parent"):
+                self.add_error(None, message)
+        return cleaned_data
+
     def save(self, commit=True, *, author=None):
         comment = super().save(commit=False)
         comment.concern = self.concern

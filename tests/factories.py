@@ -1,0 +1,68 @@
+"""Small helpers that make rows for tests."""
+
+import itertools
+
+from django.utils import timezone
+
+from accounts.models import User
+from discussions.models import Article, Comment, Concern, SeasonUpdate, UpdateEffect
+
+_seq = itertools.count(1)
+PASSWORD = "zombie-proof-passphrase-42"
+
+
+def make_user(username=None, **fields):
+    username = username or f"fan{next(_seq)}"
+    return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+def make_staff(username=None, **fields):
+    return make_user(username, is_staff=True, **fields)
+
+
+def make_article(**fields):
+    n = next(_seq)
+    defaults = {"title": f"Article {n}", "slug": f"article-{n}", "summary": "Our summary."}
+    return Article.objects.create(**{**defaults, **fields})
+
+
+def make_concern(article=None, **fields):
+    n = next(_seq)
+    defaults = {
+        "article": article or make_article(),
+        "title": f"Fear {n}",
+        "slug": f"fear-{n}",
+        "description": "What fans worry about.",
+        "position": n,
+    }
+    return Concern.objects.create(**{**defaults, **fields})
+
+
+def make_comment(concern=None, author=None, parent=None, **fields):
+    if parent is not None:
+        concern = parent.concern
+    defaults = {
+        "concern": concern or make_concern(),
+        "author": author or make_user(),
+        "parent": parent,
+        "body": f"Comment {next(_seq)}",
+    }
+    return Comment.objects.create(**{**defaults, **fields})
+
+
+def make_update(effects=(), **fields):
+    n = next(_seq)
+    defaults = {
+        "title": f"Update {n}",
+        "slug": f"update-{n}",
+        "summary": "What the news says.",
+        "source_name": "Netflix",
+        "status": SeasonUpdate.Status.PUBLISHED,
+        "published_at": timezone.now() - timezone.timedelta(hours=1),
+    }
+    update = SeasonUpdate.objects.create(**{**defaults, **fields})
+    for concern, effect in effects:
+        UpdateEffect.objects.create(
+            update=update, concern=concern, effect=effect, reason=f"Reason {n}"
+        )
+    return update

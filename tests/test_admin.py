@@ -1,0 +1,178 @@
+import pytest
+from django.urls import reverse
+
+from discussions.models import Comment, SeasonUpdate, UpdateEffect, Vote
+from tests.factories import make_comment, make_staff, make_update, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(concern):
+    comment = make_comment(concern)
+    vote = Vote.objects.create(user=make_user(), concern=concern, verdict="justified")
+    update = make_update(effects=[(concern, UpdateEffect.Effect.CONFIRMS)])
+    return {
+        "article": concern.article,
+        "concern": concern,
+        "comment": comment,
+        "vote": vote,
+        "seasonupdate": update,
+    }
+
+
+MODELS = ["article", "concern", "comment", "vote", "seasonupdate", "voteevent"]
+
+
+def test_anonymous_is_sent_to_admin_login(client, db):
+    response = client.get("/admin/discussions/comment/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def test_fan_without_staff_flag_cannot_enter_admin(fan_client):
+    response = fan_client.get("/admin/discussions/comment/")
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
+
+
+def test_staff_without_permissions_is_forbidden(client, db):
+    client.force_login(make_staff())
+    assert client.get("/admin/discussions/comment/").status_code == 403
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_superuser_sees_every_changelist(admin_client, data, model):
+    response = admin_client.get(reverse(f"admin:discussions_{model}_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_superuser_changelist_search_and_filter_work(admin_client, data, model):
+    url = reverse(f"admin:discussions_{model}_changelist")
+    assert admin_client.get(url, {"q": "zombie"}).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["article", "concern", "comment", "vote", "seasonupdate"])
+def test_superuser_opens_every_change_page(admin_client, data, model):
+    url = reverse(f"admin:discussions_{model}_change", args=[data[model].pk])
+    assert admin_client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["article", "concern", "seasonupdate"])
+def test_superuser_opens_add_pages(admin_client, db, model):
+    assert admin_client.get(reverse(f"admin:discussions_{model}_add")).status_code == 200
+
+
+def test_user_admin_pages_render(admin_client, fan):
+    assert admin_client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:accounts_user_change", args=[fan.pk])).status_code == 200
+
+
+def test_hide_comments_action_hides_and_page_drops_it(admin_client, client, data):
+    comment = data["comment"]
+    response = admin_client.post(
+        reverse("admin:discussions_comment_changelist"),
+        {"action": "hide_comments", "_selected_action": [comment.pk]},
+        follow=True,
+    )
+    assert "1 comment hidden." in response.text
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.HIDDEN
+    assert comment.body not in client.get(data["concern"].get_absolute_url()).text
+
+
+def test_restore_comments_action_brings_it_back(admin_client, client, data):
+    comment = data["comment"]
+    Comment.objects.filter(pk=comment.pk).hide()
+    response = admin_client.post(
+        reverse("admin:discussions_comment_changelist"),
+        {"action": "restore_comments", "_selected_action": [comment.pk]},
+        follow=True,
+    )
+    assert "1 comment restored." in response.text
+    assert comment.body in client.get(data["concern"].get_absolute_url()).text
+
+
+def test_comments_cannot_be_deleted_in_admin(admin_client, data):
+    url = reverse("admin:discussions_comment_delete", args=[data["comment"].pk])
+    assert admin_client.get(url).status_code == 403
+
+
+def test_vote_history_is_read_only(admin_client, data):
+    assert admin_client.get(reverse("admin:discussions_voteevent_add")).status_code == 403
+
+
+def test_curator_publishes_update_with_effects_inline(admin_client, concern, client):
+    response = admin_client.post(
+        reverse("admin:discussions_seasonupdate_add"),
+        {
+            "title": "Filming wraps",
+            "slug": "filming-wraps",
+            "summary": "Production finished.",
+            "source_name": "Netflix",
+            "source_url": "https://about.netflix.com/",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "effects-TOTAL_FORMS": "1",
+            "effects-INITIAL_FORMS": "0",
+            "effects-MIN_NUM_FORMS": "0",
+            "effects-MAX_NUM_FORMS": "1000",
+            "effects-0-concern": concern.pk,
+            "effects-0-effect": "eases",
+            "effects-0-reason": "The cast is back.",
+        },
+    )
+    assert response.status_code == 302
+    update = SeasonUpdate.objects.get(slug="filming-wraps")
+    assert update.is_public
+    assert update.effects.get().effect == "eases"
+    assert "Filming wraps" in client.get(concern.get_absolute_url()).text
+
+
+def test_update_with_non_http_source_is_refused_in_admin(admin_client, db):
+    response = admin_client.post(
+        reverse("admin:discussions_seasonupdate_add"),
+        {
+            "title": "Bad",
+            "slug": "bad",
+            "summary": "s",
+            "source_name": "n",
+            "source_url": "javascript:alert(1)",
+            "status": "draft",
+            "effects-TOTAL_FORMS": "0",
+            "effects-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert not SeasonUpdate.objects.filter(slug="bad").exists()
+
+
+def test_concerns_editable_inline_from_article(admin_client, data):
+    article, concern = data["article"], data["concern"]
+    response = admin_client.post(
+        reverse("admin:discussions_article_change", args=[article.pk]),
+        {
+            "title": article.title,
+            "slug": article.slug,
+            "summary": article.summary,
+            "concerns-TOTAL_FORMS": "1",
+            "concerns-INITIAL_FORMS": "1",
+            "concerns-0-id": concern.pk,
+            "concerns-0-article": article.pk,
+            "concerns-0-position": "9",
+            "concerns-0-title": "Renamed fear",
+            "concerns-0-slug": concern.slug,
+            "concerns-0-description": concern.description,
+        },
+    )
+    assert response.status_code == 302
+    concern.refresh_from_db()
+    assert (concern.title, concern.position) == ("Renamed fear", 9)
+
+
+def test_view_on_site_links_published_update(admin_client, db):
+    update = make_update()
+    html = admin_client.get(reverse("admin:discussions_seasonupdate_change", args=[update.pk])).text
+    assert "View on site" in html

@@ -1,0 +1,109 @@
+"""Many fans voting at once, on real connections in real threads.
+
+Runs on whichever database the suite runs on: PostgreSQL in CI, and the SQLite
+file that `make run` uses, where the point is that nobody sees "database is
+locked".
+"""
+
+import random
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from discussions.models import Comment, Concern, Vote, VoteEvent
+from discussions.voting import cast_vote
+from tests.factories import make_concern, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FANS = 12
+ROUNDS = 15
+
+
+def run_in_threads(target, args_list):
+    """Run target once per args in parallel; return the errors raised."""
+    errors = []
+    barrier = threading.Barrier(len(args_list))
+
+    def worker(*args):
+        try:
+            barrier.wait()
+            target(*args)
+        except Exception as exc:  # the test reports every failure
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=args) for args in args_list]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+def replay(events):
+    """Return the verdict each (fan, concern) ends on after the history."""
+    final = {}
+    for event in events.order_by("created_at", "pk"):
+        final[(event.user_id, event.concern_id)] = event.verdict or None
+    return {key: verdict for key, verdict in final.items() if verdict}
+
+
+def test_tally_equals_rows_when_many_fans_vote_and_change_at_once():
+    concerns = [make_concern(), make_concern()]
+    fans = [make_user() for _ in range(FANS)]
+
+    def vote_many(fan, seed):
+        rng = random.Random(seed)
+        for _ in range(ROUNDS):
+            cast_vote(fan, rng.choice(concerns), rng.choice(["justified", "overblown", "clear"]))
+
+    errors = run_in_threads(vote_many, [(fan, i) for i, fan in enumerate(fans)])
+
+    assert errors == []
+    for concern in Concern.objects.with_tallies():
+        rows = Vote.objects.filter(concern=concern)
+        assert concern.tally.justified == rows.filter(verdict="justified").count()
+        assert concern.tally.overblown == rows.filter(verdict="overblown").count()
+    current = {(v.user_id, v.concern_id): v.verdict for v in Vote.objects.all()}
+    assert replay(VoteEvent.objects.all()) == current
+
+
+def test_one_fan_in_many_tabs_ends_with_one_vote():
+    concern = make_concern()
+    fan = make_user()
+    verdicts = ["justified", "overblown"] * 4
+
+    errors = run_in_threads(lambda v: cast_vote(fan, concern, v), [(v,) for v in verdicts])
+
+    assert errors == []
+    assert Vote.objects.filter(user=fan, concern=concern).count() == 1
+    assert replay(VoteEvent.objects.all()) == {(fan.pk, concern.pk): Vote.objects.get().verdict}
+
+
+def test_concurrent_votes_and_comments_through_the_site_all_succeed():
+    concern = make_concern()
+    fans = [make_user() for _ in range(8)]
+    statuses = []
+
+    def browse(fan):
+        client = Client()
+        client.force_login(fan)
+        for verdict in ["justified", "overblown", "justified"]:
+            statuses.append(
+                client.post(f"/concerns/{concern.slug}/vote/", {"verdict": verdict}).status_code
+            )
+        response = client.post(
+            f"/concerns/{concern.slug}/comments/", {"body": f"From {fan}", "stance": "justified"}
+        )
+        statuses.append(response.status_code)
+
+    errors = run_in_threads(browse, [(fan,) for fan in fans])
+
+    assert errors == []
+    assert set(statuses) == {302}
+    assert Vote.objects.filter(concern=concern, verdict="justified").count() == len(fans)
+    assert Comment.objects.filter(concern=concern).count() == len(fans)
