@@ -176,3 +176,20 @@ def test_view_on_site_links_published_update(admin_client, db):
     update = make_update()
     html = admin_client.get(reverse("admin:discussions_seasonupdate_change", args=[update.pk])).text
     assert "View on site" in html
+
+
+def test_deleting_article_with_concerns_explains_instead_of_failing(admin_client, data):
+    url = reverse("admin:discussions_article_delete", args=[data["article"].pk])
+    response = admin_client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in response.text
+    assert data["article"].__class__.objects.filter(pk=data["article"].pk).exists()
+
+
+def test_deleting_fan_who_commented_keeps_their_comments(admin_client, data):
+    author = data["comment"].author
+    response = admin_client.post(
+        reverse("admin:accounts_user_delete", args=[author.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 200
+    assert Comment.objects.filter(pk=data["comment"].pk).exists()

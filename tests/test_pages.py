@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
@@ -236,3 +237,17 @@ def test_no_page_uses_inline_script_or_style(fan_client, concern, url):
     html = fan_client.get(url).text
     assert "<script" not in html
     assert " style=" not in html
+
+
+def test_favicon_ico_redirects_to_the_site_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url.endswith("img/favicon.svg")
+
+
+def test_expired_csrf_token_gets_a_friendly_page(fan, concern):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(fan)
+    response = strict.post(f"/concerns/{concern.slug}/comments/", {"body": "Lost?"})
+    assert response.status_code == 403
+    assert "Your session needs a refresh" in response.text
