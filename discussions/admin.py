@@ -158,7 +158,7 @@ class CommentAdmin(admin.ModelAdmin):
     def is_reply(self, obj):
         return obj.parent_id is not None
 
-    @admin.action(description=_("Hide selected comments from the site"))
+    @admin.action(description=_("Hide selected comments from the site"), permissions=["change"])
     def hide_comments(self, request, queryset):
         count = queryset.exclude(status=Comment.Status.HIDDEN).hide()
         self.message_user(
@@ -168,7 +168,7 @@ class CommentAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Restore selected comments to the site"))
+    @admin.action(description=_("Restore selected comments to the site"), permissions=["change"])
     def restore_comments(self, request, queryset):
         count = queryset.exclude(status=Comment.Status.VISIBLE).restore()
         self.message_user(
@@ -207,3 +207,13 @@ class SeasonUpdateAdmin(admin.ModelAdmin):
     @admin.display(description=_("concerns linked"), ordering="n_effects")
     def effect_count(self, obj):
         return obj.n_effects
+
+
+@admin.register(UpdateEffect)
+class UpdateEffectAdmin(admin.ModelAdmin):
+    list_display = ("update", "concern", "effect", "reason")
+    list_filter = ("effect", "concern", "update__status")
+    search_fields = ("update__title", "concern__title", "reason")
+    ordering = ("-update__published_at", "concern__position")
+    list_select_related = ("update", "concern")
+    autocomplete_fields = ("concern",)

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from discussions.models import Comment, SeasonUpdate, UpdateEffect, Vote
@@ -21,7 +22,7 @@ def data(concern):
     }
 
 
-MODELS = ["article", "concern", "comment", "vote", "seasonupdate", "voteevent"]
+MODELS = ["article", "concern", "comment", "vote", "seasonupdate", "voteevent", "updateeffect"]
 
 
 def test_anonymous_is_sent_to_admin_login(client, db):
@@ -193,3 +194,29 @@ def test_deleting_fan_who_commented_keeps_their_comments(admin_client, data):
     )
     assert response.status_code == 200
     assert Comment.objects.filter(pk=data["comment"].pk).exists()
+
+
+def test_staff_with_comment_permissions_can_hide(client, data):
+    moderator = make_staff()
+    moderator.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_comment", "change_comment"])
+    )
+    client.force_login(moderator)
+    client.post(
+        reverse("admin:discussions_comment_changelist"),
+        {"action": "hide_comments", "_selected_action": [data["comment"].pk]},
+    )
+    data["comment"].refresh_from_db()
+    assert data["comment"].status == Comment.Status.HIDDEN
+
+
+def test_staff_who_may_only_view_comments_cannot_hide(client, data):
+    viewer = make_staff()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_comment"))
+    client.force_login(viewer)
+    client.post(
+        reverse("admin:discussions_comment_changelist"),
+        {"action": "hide_comments", "_selected_action": [data["comment"].pk]},
+    )
+    data["comment"].refresh_from_db()
+    assert data["comment"].status == Comment.Status.VISIBLE
