@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +24,13 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+    def active_suspension(self):
+        """Return the suspension in force now, the longest first, or None."""
+        return (
+            self.suspensions.active().order_by(models.F("ends_at").desc(nulls_first=True)).first()
+        )
+
+    @property
+    def is_new_account(self):
+        return timezone.now() - self.date_joined < settings.NEW_ACCOUNT_AGE

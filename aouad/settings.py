@@ -5,6 +5,7 @@ variables. With DEBUG unset the site assumes production and refuses to start
 without the variables production needs.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -51,7 +52,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "aouad.apps.FearCheckAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,8 +62,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "accounts",
     "discussions",
+    "moderation",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +79,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "aouad.urls"
@@ -215,3 +224,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Fans may fix their own comment for this long after posting it.
+COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
+
+# Moderation and anti-abuse, as Discourse and Lobsters set them.
+MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "3"))
+NEW_ACCOUNT_AGE = datetime.timedelta(hours=24)
+NEW_ACCOUNT_MAX_COMMENTS = 10
+RATE_LIMITS = {
+    "comment": "1/10s",
+    "comment-new-account": "1/30s",
+    "comment-same-text": "1/5m",
+    "vote": "30/m",
+    "signup": "3/d",
+    "report": "20/h",
+}
+# Behind a proxy the client address is in a header; name it here.
+RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+
+# Login brute force: 5 failures per username and address, then 15 minutes' rest.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Production shares rate-limit counters across workers through Redis.
+REDIS_URL = env_required("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "aouad",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,12 +1,14 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+
+from moderation.admin import CommentModerationActions, ReportInline
 
 from .models import (
     Article,
     Comment,
+    CommentRevision,
     Concern,
     SeasonUpdate,
     UpdateEffect,
@@ -109,8 +111,20 @@ class VoteEventAdmin(admin.ModelAdmin):
         return False
 
 
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    fields = ("written_at", "replaced_at", "body", "is_spoiler", "stance")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("earlier versions (kept when the author edits)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(CommentModerationActions, admin.ModelAdmin):
     list_display = (
         "pk",
         "excerpt",
@@ -120,6 +134,7 @@ class CommentAdmin(admin.ModelAdmin):
         "is_spoiler",
         "is_reply",
         "status",
+        "edited_at",
         "created_at",
     )
     list_display_links = ("pk", "excerpt")
@@ -128,8 +143,8 @@ class CommentAdmin(admin.ModelAdmin):
     ordering = ("-created_at", "-pk")
     list_select_related = ("author", "concern")
     date_hierarchy = "created_at"
-    raw_id_fields = ("author", "parent")
-    readonly_fields = ("concern", "author", "parent", "created_at", "updated_at")
+    # Moderators act through the actions, which keep the moderation log; the
+    # form only shows what a fan wrote.
     fields = (
         "concern",
         "author",
@@ -139,9 +154,18 @@ class CommentAdmin(admin.ModelAdmin):
         "is_spoiler",
         "status",
         "created_at",
+        "edited_at",
         "updated_at",
     )
-    actions = ["hide_comments", "restore_comments"]
+    readonly_fields = fields
+    inlines = [CommentRevisionInline, ReportInline]
+    actions = [
+        "hide_comments",
+        "restore_comments",
+        "dismiss_reports",
+        "mark_as_spoiler",
+        "remove_authors_as_spam",
+    ]
 
     def has_add_permission(self, request):
         return False
@@ -157,26 +181,6 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("reply"), boolean=True)
     def is_reply(self, obj):
         return obj.parent_id is not None
-
-    @admin.action(description=_("Hide selected comments from the site"), permissions=["change"])
-    def hide_comments(self, request, queryset):
-        count = queryset.exclude(status=Comment.Status.HIDDEN).hide()
-        self.message_user(
-            request,
-            ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=_("Restore selected comments to the site"), permissions=["change"])
-    def restore_comments(self, request, queryset):
-        count = queryset.exclude(status=Comment.Status.VISIBLE).restore()
-        self.message_user(
-            request,
-            ngettext("%(count)d comment restored.", "%(count)d comments restored.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
 
 
 class UpdateEffectInline(admin.TabularInline):

@@ -15,18 +15,8 @@ class VoteForm(forms.Form):
     )
 
 
-class CommentForm(forms.ModelForm):
-    """A new comment or reply on one concern."""
-
-    parent = forms.IntegerField(
-        required=False,
-        min_value=1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("The comment you are replying to could not be found."),
-            "min_value": _("The comment you are replying to could not be found."),
-        },
-    )
+class CommentEditForm(forms.ModelForm):
+    """The text, stance and spoiler flag of a comment."""
 
     class Meta:
         model = Comment
@@ -46,11 +36,28 @@ class CommentForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, concern, **kwargs):
-        self.concern = concern
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stance"].choices = Stance.choices
         self.fields["body"].widget.attrs["maxlength"] = Comment.BODY_MAX_LENGTH
+
+
+class CommentForm(CommentEditForm):
+    """A new comment or reply on one concern."""
+
+    parent = forms.IntegerField(
+        required=False,
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("The comment you are replying to could not be found."),
+            "min_value": _("The comment you are replying to could not be found."),
+        },
+    )
+
+    def __init__(self, *args, concern, **kwargs):
+        self.concern = concern
+        super().__init__(*args, **kwargs)
 
     def clean_parent(self):
         parent_pk = self.cleaned_data.get("parent")

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -25,7 +25,9 @@ class Stance(models.TextChoices):
 
 class CommentStatus(models.TextChoices):
     VISIBLE = "visible", _("Visible")
+    HELD = "held", _("Held for review")
     HIDDEN = "hidden", _("Hidden by moderators")
+    DELETED = "deleted", _("Deleted by its author")
 
 
 class Effect(models.TextChoices):
@@ -235,6 +237,15 @@ class CommentQuerySet(models.QuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
 
+    def threads_to_show(self):
+        """Return top-level comments that are visible or still carry visible replies.
+
+        A removed comment stays in place as a placeholder while replies to it
+        are visible, so the conversation under it keeps its context.
+        """
+        visible_reply = Comment.objects.visible().filter(root=OuterRef("pk"))
+        return self.top_level().filter(Q(status=CommentStatus.VISIBLE) | Exists(visible_reply))
+
     def hide(self):
         """Hide these comments from public pages; the rows stay."""
         return self.update(status=Comment.Status.HIDDEN, updated_at=timezone.now())
@@ -298,6 +309,7 @@ class Comment(models.Model):
         default=Status.VISIBLE,
     )
     created_at = models.DateTimeField(_("posted"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited by its author"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = CommentQuerySet.as_manager()
@@ -346,6 +358,61 @@ class Comment(models.Model):
     @property
     def is_visible(self):
         return self.status == self.Status.VISIBLE
+
+    @property
+    def placeholder(self):
+        """Return what public pages show in place of a comment that is not visible."""
+        return {
+            CommentStatus.HELD: _("[held for review by moderators]"),
+            CommentStatus.HIDDEN: _("[removed by moderators]"),
+            CommentStatus.DELETED: _("[deleted]"),
+        }.get(self.status, "")
+
+    def edit_window_ends(self):
+        return self.created_at + settings.COMMENT_EDIT_WINDOW
+
+    def is_editable_by(self, user, now=None):
+        """Whether the user may still edit this comment: its visible author, in time."""
+        now = now or timezone.now()
+        return self.author_id == user.pk and self.is_visible and now < self.edit_window_ends()
+
+    def withdraw(self):
+        """Delete at the author's request: the row stays, shown as "[deleted]"."""
+        self.status = CommentStatus.DELETED
+        self.save(update_fields=["status", "updated_at"])
+
+    def is_deletable_by(self, user):
+        return self.author_id == user.pk and self.status in {
+            CommentStatus.VISIBLE,
+            CommentStatus.HELD,
+        }
+
+
+class CommentRevision(models.Model):
+    """An earlier version of a comment, kept when its author edits it."""
+
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("comment"),
+    )
+    body = models.TextField(_("earlier text"))
+    is_spoiler = models.BooleanField(_("marked as spoiler"))
+    stance = models.CharField(_("stance"), max_length=10, choices=Stance)
+    written_at = models.DateTimeField(_("written"))
+    replaced_at = models.DateTimeField(_("replaced"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+
+    def __str__(self):
+        return _("Version of comment #%(pk)s from %(when)s") % {
+            "pk": self.comment_id,
+            "when": self.written_at,
+        }
 
 
 class SeasonUpdateQuerySet(models.QuerySet):

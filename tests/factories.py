@@ -2,10 +2,12 @@
 
 import itertools
 
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
 from discussions.models import Article, Comment, Concern, SeasonUpdate, UpdateEffect
+from moderation.models import Suspension
 
 _seq = itertools.count(1)
 PASSWORD = "zombie-proof-passphrase-42"
@@ -66,3 +68,28 @@ def make_update(effects=(), **fields):
             update=update, concern=concern, effect=effect, reason=f"Reason {n}"
         )
     return update
+
+
+def make_moderator(username=None):
+    return _with_role(make_staff(username), "Moderators")
+
+
+def make_curator(username=None):
+    return _with_role(make_staff(username), "Curators")
+
+
+def _with_role(user, group_name):
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def make_suspension(user, days=7, **fields):
+    ends_at = None if days is None else timezone.now() + timezone.timedelta(days=days)
+    return Suspension.objects.create(user=user, reason="Trolling", ends_at=ends_at, **fields)
+
+
+def age_account(user, hours=48):
+    """Make the account older than a day, as most fans' are."""
+    user.date_joined = timezone.now() - timezone.timedelta(hours=hours)
+    user.save(update_fields=["date_joined"])
+    return user

@@ -17,12 +17,21 @@ def effect_badge(effect):
 
 @register.inclusion_tag("includes/_comment.html", takes_context=True)
 def comment_thread(context, comment, depth=0):
-    """Render a comment with its replies nested below it."""
+    """Render a comment, or its placeholder, with its replies nested below it."""
+    user = context["user"]
+    signed_in = user.is_authenticated
+    own = signed_in and comment.author_id == user.pk
+    may_act = comment.is_visible and signed_in and not context.get("suspension")
     return {
         "comment": comment,
         "depth": depth,
         "child_depth": depth + 1,
         "concern": context["concern"],
-        "user": context["user"],
+        "user": user,
+        "suspension": context.get("suspension"),
         "csrf_token": context.get("csrf_token"),
+        "can_reply": may_act,
+        "can_edit": may_act and comment.is_editable_by(user),
+        "can_delete": own and comment.is_deletable_by(user),
+        "can_report": may_act and not own,
     }

@@ -1,0 +1,62 @@
+"""Rate limits over django-ratelimit, answered with a friendly 429.
+
+The limits themselves are settings (RATE_LIMITS); counters live in Django's
+cache, which is Redis in production so every worker shares them.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_ratelimit.core import get_usage
+
+
+def retry_after(request, limit, key="user", rate=None):
+    """Count this request against a limit; return the seconds to wait when over it."""
+    usage = get_usage(
+        request,
+        group=limit,
+        key=key,
+        rate=rate or settings.RATE_LIMITS[limit],
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(usage["time_left"], 1)
+
+
+def same_text_key(text):
+    """Return a key that is the same for one fan posting the same text."""
+    digest = hashlib.sha256(text.strip().encode()).hexdigest()
+    return lambda group, request: f"{request.user.pk}:{digest}"
+
+
+def wait_message(seconds):
+    """Say, in words, when to try again."""
+    if seconds < 90:
+        return ngettext(
+            "Please try again in %(n)d second.", "Please try again in %(n)d seconds.", seconds
+        ) % {"n": seconds}
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return ngettext(
+            "Please try again in %(n)d minute.", "Please try again in %(n)d minutes.", minutes
+        ) % {"n": minutes}
+    hours = round(seconds / 3600)
+    return ngettext(
+        "Please try again in %(n)d hour.", "Please try again in %(n)d hours.", hours
+    ) % {"n": hours}
+
+
+def too_many_requests(request, seconds, message=None):
+    """Render the friendly 429 page, with Retry-After for clients that read it."""
+    response = render(
+        request,
+        "429.html",
+        {"message": message or _("You're going a little fast."), "wait": wait_message(seconds)},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response

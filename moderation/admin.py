@@ -1,0 +1,327 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from . import decisions
+from .models import ModerationEvent, Report, ReportedComment, Suspension
+
+
+class CommentModerationActions:
+    """Admin actions shared by the comment list and the review queue.
+
+    Each calls the matching decision and writes Django's admin log too.
+    """
+
+    def _act(self, request, queryset, decide, say):
+        changed = decide(queryset, request.user)
+        for comment in changed:
+            self.log_change(request, comment, say(1))
+        self.message_user(
+            request, say(len(changed)), messages.SUCCESS if changed else messages.INFO
+        )
+
+    @admin.action(description=_("Hide selected comments from the site"), permissions=["change"])
+    def hide_comments(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            decisions.hide_comments,
+            lambda n: (
+                ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Restore selected comments to the site"), permissions=["change"])
+    def restore_comments(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            decisions.restore_comments,
+            lambda n: (
+                ngettext("%(count)d comment restored.", "%(count)d comments restored.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Dismiss the reports (the comments stay)"), permissions=["change"])
+    def dismiss_reports(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            decisions.dismiss_reports,
+            lambda n: (
+                ngettext(
+                    "Reports dismissed on %(count)d comment.",
+                    "Reports dismissed on %(count)d comments.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Mark selected comments as spoilers"), permissions=["change"])
+    def mark_as_spoiler(self, request, queryset):
+        self._act(
+            request,
+            queryset,
+            decisions.mark_as_spoiler,
+            lambda n: (
+                ngettext(
+                    "%(count)d comment marked as a spoiler.",
+                    "%(count)d comments marked as spoilers.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(
+        description=_("Remove the authors as spammers: hide all their comments, suspend them"),
+        permissions=["change"],
+    )
+    def remove_authors_as_spam(self, request, queryset):
+        authors = {comment.author for comment in queryset.select_related("author")}
+        for author in authors:
+            decisions.remove_as_spam(author, request.user, gettext("Removed as spam"))
+            self.log_change(request, author, gettext("Removed as spam"))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d fan removed as a spammer.",
+                "%(count)d fans removed as spammers.",
+                len(authors),
+            )
+            % {"count": len(authors)},
+            messages.SUCCESS,
+        )
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    fields = ("created_at", "reporter", "reason", "note", "status", "resolved_by")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportedComment)
+class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
+    """Comments with open reports: held ones first, then the most reported."""
+
+    list_display = (
+        "excerpt",
+        "author",
+        "concern",
+        "status",
+        "open_report_count",
+        "reasons",
+        "reporters",
+        "created_at",
+    )
+    list_filter = ("status", "concern")
+    search_fields = ("body", "author__username")
+    readonly_fields = ("concern", "author", "body", "is_spoiler", "stance", "status", "created_at")
+    fields = readonly_fields
+    inlines = [ReportInline]
+    actions = ["hide_comments", "dismiss_reports", "mark_as_spoiler", "remove_authors_as_spam"]
+
+    def get_queryset(self, request):
+        return (
+            ReportedComment.objects.needing_review()
+            .select_related("author", "concern")
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    queryset=Report.objects.open().select_related("reporter"),
+                    to_attr="open_reports",
+                )
+            )
+        )
+
+    def get_ordering(self, request):
+        return ("held_first", "-open_report_count", "-created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description=_("open reports"), ordering="open_report_count")
+    def open_report_count(self, obj):
+        return obj.open_report_count
+
+    @admin.display(description=_("reasons"))
+    def reasons(self, obj):
+        counts = {}
+        for report in obj.open_reports:
+            label = report.get_reason_display()
+            counts[label] = counts.get(label, 0) + 1
+        return ", ".join(f"{label} ({n})" for label, n in sorted(counts.items()))
+
+    @admin.display(description=_("reported by"))
+    def reporters(self, obj):
+        return ", ".join(str(report.reporter) for report in obj.open_reports)
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "reason", "status", "reporter", "comment", "resolved_by")
+    list_filter = ("status", "reason", "created_at")
+    search_fields = ("reporter__username", "comment__body", "note")
+    ordering = ("-created_at",)
+    list_select_related = ("reporter", "comment", "resolved_by")
+    readonly_fields = (
+        "comment",
+        "reporter",
+        "reason",
+        "note",
+        "status",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    )
+    date_hierarchy = "created_at"
+
+    # Reports are resolved through the review queue, so the log stays whole.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SuspensionForm(forms.ModelForm):
+    DURATIONS = [
+        ("1", _("1 day")),
+        ("3", _("3 days")),
+        ("7", _("1 week")),
+        ("30", _("30 days")),
+        ("permanent", _("Permanently")),
+        ("custom", _("Until the end date below")),
+    ]
+    duration = forms.ChoiceField(label=_("Duration"), choices=DURATIONS, initial="7")
+
+    class Meta:
+        model = Suspension
+        fields = ("user", "duration", "ends_at", "reason")
+
+    def clean(self):
+        cleaned = super().clean()
+        duration = cleaned.get("duration")
+        if duration == "custom":
+            ends_at = cleaned.get("ends_at")
+            if ends_at is None:
+                self.add_error("ends_at", _("Give an end date, or choose a duration."))
+            elif ends_at <= timezone.now():
+                self.add_error("ends_at", _("The end date must be in the future."))
+        elif duration == "permanent":
+            cleaned["ends_at"] = None
+        elif duration:
+            cleaned["ends_at"] = timezone.now() + timezone.timedelta(days=int(duration))
+        return cleaned
+
+    def _post_clean(self):
+        # The start is set when the suspension is made; check the end against now.
+        self.instance.starts_at = timezone.now()
+        super()._post_clean()
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(admin.ModelAdmin):
+    form = SuspensionForm
+    list_display = ("user", "starts_at", "ends_at", "is_active_now", "reason", "created_by")
+    list_filter = ("starts_at", "ends_at", "lifted_at")
+    search_fields = ("user__username", "reason")
+    ordering = ("-starts_at",)
+    list_select_related = ("user", "created_by")
+    autocomplete_fields = ("user",)
+    actions = ["lift_suspensions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A suspension is a record once made; it ends by itself or is lifted.
+        if obj is not None:
+            return (
+                "user",
+                "starts_at",
+                "ends_at",
+                "reason",
+                "created_by",
+                "lifted_at",
+                "lifted_by",
+            )
+        return ()
+
+    def get_fields(self, request, obj=None):
+        if obj is not None:
+            return self.get_readonly_fields(request, obj)
+        return ("user", "duration", "ends_at", "reason")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        made = decisions.suspend(
+            form.cleaned_data["user"],
+            request.user,
+            form.cleaned_data["reason"],
+            form.cleaned_data["ends_at"],
+        )
+        obj.pk = made.pk
+        obj.starts_at = made.starts_at
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("in force"), boolean=True)
+    def is_active_now(self, obj):
+        return obj.is_active
+
+    @admin.action(description=_("Lift selected suspensions now"), permissions=["change"])
+    def lift_suspensions(self, request, queryset):
+        lifted = 0
+        for suspension in queryset.filter(lifted_at__isnull=True):
+            decisions.lift_suspension(suspension, request.user)
+            self.log_change(request, suspension, gettext("Lifted"))
+            lifted += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d suspension lifted.", "%(count)d suspensions lifted.", lifted)
+            % {"count": lifted},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "actor", "action", "target_user", "comment", "reason")
+    list_filter = ("action", "created_at")
+    search_fields = ("actor__username", "target_user__username", "reason")
+    ordering = ("-created_at", "-pk")
+    list_select_related = ("actor", "target_user", "comment")
+    date_hierarchy = "created_at"
+
+    # The audit trail is a record: nobody adds, edits or removes entries.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

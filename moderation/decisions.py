@@ -1,0 +1,182 @@
+"""What moderators (and the site itself) decide about comments and fans.
+
+Each function is one transaction that changes what it must and records an act
+in the moderation log. Views, admin actions and commands all call these.
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from discussions.models import Comment, CommentStatus
+
+from .models import ModerationEvent, Report, Suspension
+
+REMOVABLE = [CommentStatus.VISIBLE, CommentStatus.HELD]
+
+
+class AlreadyReported(Exception):
+    """The fan has reported this comment before."""
+
+
+def _locked(comments, statuses=None):
+    pks = [comment.pk for comment in comments]
+    rows = Comment.objects.select_for_update().filter(pk__in=pks).order_by("pk")
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    return list(rows)
+
+
+def _resolve(comment, moderator, status, reasons=None):
+    reports = Report.objects.open().filter(comment=comment)
+    if reasons is not None:
+        reports = reports.filter(reason__in=reasons)
+    return reports.update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
+
+
+def _log(action, moderator, comment=None, user=None, **facts):
+    return ModerationEvent.objects.create(
+        action=action,
+        actor=moderator,
+        comment=comment,
+        target_user=user if user is not None else getattr(comment, "author", None),
+        **facts,
+    )
+
+
+@transaction.atomic
+def hide_comments(comments, moderator, reason=""):
+    """Hide comments from public pages and uphold their open reports."""
+    hidden = _locked(comments, REMOVABLE)
+    for comment in hidden:
+        comment.status = CommentStatus.HIDDEN
+        comment.save(update_fields=["status", "updated_at"])
+        _resolve(comment, moderator, Report.Status.UPHELD)
+        _log(ModerationEvent.Action.HIDE, moderator, comment, reason=reason)
+    return hidden
+
+
+@transaction.atomic
+def restore_comments(comments, moderator, reason=""):
+    """Put hidden or held comments back; any open reports on them are dismissed."""
+    restored = _locked(comments, [CommentStatus.HIDDEN, CommentStatus.HELD])
+    for comment in restored:
+        comment.status = CommentStatus.VISIBLE
+        comment.save(update_fields=["status", "updated_at"])
+        _resolve(comment, moderator, Report.Status.DISMISSED)
+        _log(ModerationEvent.Action.RESTORE, moderator, comment, reason=reason)
+    return restored
+
+
+@transaction.atomic
+def dismiss_reports(comments, moderator, reason=""):
+    """Close the open reports without action; a held comment becomes visible again."""
+    dismissed = []
+    for comment in _locked(comments):
+        if not _resolve(comment, moderator, Report.Status.DISMISSED):
+            continue
+        if comment.status == CommentStatus.HELD:
+            comment.status = CommentStatus.VISIBLE
+            comment.save(update_fields=["status", "updated_at"])
+        _log(ModerationEvent.Action.DISMISS, moderator, comment, reason=reason)
+        dismissed.append(comment)
+    return dismissed
+
+
+@transaction.atomic
+def mark_as_spoiler(comments, moderator, reason=""):
+    """Put comments behind a spoiler warning and uphold "unmarked spoiler" reports.
+
+    A held comment whose only complaint was the spoiler is shown again.
+    """
+    marked = _locked(comments, REMOVABLE)
+    for comment in marked:
+        comment.is_spoiler = True
+        _resolve(comment, moderator, Report.Status.UPHELD, reasons=[Report.Reason.SPOILER])
+        fields = ["is_spoiler", "updated_at"]
+        if (
+            comment.status == CommentStatus.HELD
+            and not Report.objects.open().filter(comment=comment).exists()
+        ):
+            comment.status = CommentStatus.VISIBLE
+            fields.append("status")
+        comment.save(update_fields=fields)
+        _log(ModerationEvent.Action.MARK_SPOILER, moderator, comment, reason=reason)
+    return marked
+
+
+@transaction.atomic
+def report_comment(comment, reporter, reason, note=""):
+    """File a fan's report; hold the comment for review once enough fans agree."""
+    (comment,) = _locked([comment])
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                comment=comment, reporter=reporter, reason=reason, note=note
+            )
+    except IntegrityError:
+        raise AlreadyReported from None
+    reporters = Report.objects.open().filter(comment=comment).values("reporter").distinct().count()
+    if (
+        comment.status == CommentStatus.VISIBLE
+        and reporters >= settings.MODERATION_AUTO_HIDE_REPORTS
+    ):
+        comment.status = CommentStatus.HELD
+        comment.save(update_fields=["status", "updated_at"])
+        _log(ModerationEvent.Action.AUTO_HIDE, None, comment, count=reporters)
+    return report
+
+
+@transaction.atomic
+def suspend(user, moderator, reason, ends_at=None):
+    """Stop a fan from voting, commenting, reporting and editing until ends_at."""
+    suspension = Suspension.objects.create(
+        user=user, created_by=moderator, reason=reason, ends_at=ends_at
+    )
+    _log(
+        ModerationEvent.Action.SUSPEND,
+        moderator,
+        user=user,
+        reason=reason,
+        suspension=suspension,
+    )
+    return suspension
+
+
+@transaction.atomic
+def lift_suspension(suspension, moderator, reason=""):
+    """End a suspension early."""
+    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    if suspension.lifted_at is not None:
+        return suspension
+    suspension.lifted_at = timezone.now()
+    suspension.lifted_by = moderator
+    suspension.save(update_fields=["lifted_at", "lifted_by"])
+    _log(
+        ModerationEvent.Action.LIFT,
+        moderator,
+        user=suspension.user,
+        reason=reason,
+        suspension=suspension,
+    )
+    return suspension
+
+
+@transaction.atomic
+def remove_as_spam(user, moderator, reason):
+    """Hide every comment the fan wrote and suspend them permanently."""
+    comments = _locked(Comment.objects.filter(author=user), REMOVABLE)
+    for comment in comments:
+        comment.status = CommentStatus.HIDDEN
+        comment.save(update_fields=["status", "updated_at"])
+        _resolve(comment, moderator, Report.Status.UPHELD)
+    suspension = Suspension.objects.create(user=user, created_by=moderator, reason=reason)
+    _log(
+        ModerationEvent.Action.SPAM_REMOVAL,
+        moderator,
+        user=user,
+        reason=reason,
+        suspension=suspension,
+        count=len(comments),
+    )
+    return suspension

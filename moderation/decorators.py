@@ -1,0 +1,19 @@
+from functools import wraps
+
+from django.shortcuts import render
+
+
+def refuse_when_suspended(view):
+    """Answer a suspended fan with a notice saying why and until when."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            suspension = request.user.active_suspension()
+            if suspension is not None:
+                return render(
+                    request, "moderation/suspended.html", {"suspension": suspension}, status=403
+                )
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,249 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from discussions.models import Comment, CommentQuerySet, CommentStatus
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Report.Status.OPEN)
+
+
+class Report(models.Model):
+    """A fan's flag on a comment, waiting for a moderator's decision."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        HARASSMENT = "harassment", _("Harassment")
+        SPOILER = "spoiler", _("Unmarked spoiler")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    comment = models.ForeignKey(
+        "discussions.Comment",
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("comment"),
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="reports_made",
+        verbose_name=_("reported by"),
+    )
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="moderation_report_once_per_fan"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["spam", "harassment", "spoiler", "off_topic", "other"]),
+                name="moderation_report_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "upheld", "dismissed"]),
+                name="moderation_report_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "comment"])]
+
+    def __str__(self):
+        return _("%(reason)s report on comment #%(pk)s") % {
+            "reason": self.get_reason_display(),
+            "pk": self.comment_id,
+        }
+
+
+class ReportedCommentQuerySet(CommentQuerySet):
+    def needing_review(self):
+        """Return comments with open reports: held ones first, then the most reported."""
+        open_reports = Report.objects.open().filter(comment=OuterRef("pk"))
+        return (
+            self.filter(Exists(open_reports))
+            .annotate(
+                open_report_count=Count("reports", filter=Q(reports__status=Report.Status.OPEN)),
+                held_first=Case(When(status=CommentStatus.HELD, then=Value(0)), default=Value(1)),
+            )
+            .order_by("held_first", "-open_report_count", "-created_at", "-pk")
+        )
+
+
+class ReportedComment(Comment):
+    """The moderation queue: comments with open reports, as the admin lists them."""
+
+    objects = ReportedCommentQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("comment needing review")
+        verbose_name_plural = _("comments needing review")
+
+
+class SuspensionQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Return suspensions in force now: begun, not over, not lifted."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(ends_at__isnull=True) | Q(ends_at__gt=now),
+            starts_at__lte=now,
+            lifted_at__isnull=True,
+        )
+
+
+class Suspension(models.Model):
+    """A period in which a fan may read but not vote, comment, report or edit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="suspensions",
+        verbose_name=_("fan"),
+    )
+    reason = models.CharField(_("reason"), max_length=500)
+    starts_at = models.DateTimeField(_("starts"), default=timezone.now)
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, help_text=_("Leave empty for a permanent suspension.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("suspended by"),
+    )
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lifted by"),
+    )
+
+    objects = SuspensionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="moderation_suspension_ends_after_start",
+                violation_error_message=_("A suspension must end after it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "lifted_at", "ends_at"])]
+
+    def __str__(self):
+        return _("Suspension of %(user)s") % {"user": self.user}
+
+    @property
+    def is_permanent(self):
+        return self.ends_at is None
+
+    @property
+    def is_active(self):
+        now = timezone.now()
+        return (
+            self.lifted_at is None
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+
+class ModerationEvent(models.Model):
+    """One act of moderation, kept for the public log and the staff audit."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("hid a comment")
+        RESTORE = "restore", _("restored a comment")
+        DISMISS = "dismiss", _("dismissed reports on a comment")
+        MARK_SPOILER = "mark_spoiler", _("marked a comment as a spoiler")
+        AUTO_HIDE = "auto_hide", _("held a comment for review after reports")
+        SUSPEND = "suspend", _("suspended a fan")
+        LIFT = "lift", _("lifted a suspension")
+        SPAM_REMOVAL = "spam_removal", _("removed a fan as a spammer")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moderator"),
+        help_text=_("Empty when the site acted by itself."),
+    )
+    action = models.CharField(_("action"), max_length=14, choices=Action)
+    comment = models.ForeignKey(
+        "discussions.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        verbose_name=_("comment"),
+    )
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="moderation_events",
+        verbose_name=_("fan concerned"),
+    )
+    suspension = models.ForeignKey(
+        Suspension,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("suspension"),
+    )
+    count = models.PositiveIntegerField(
+        _("how many"),
+        null=True,
+        blank=True,
+        help_text=_("Reports that held a comment, or comments a spam removal hid."),
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("moderation log entry")
+        verbose_name_plural = _("moderation log")
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+    def get_absolute_url(self):
+        return reverse("moderation:log") + f"#event-{self.pk}"

@@ -1,0 +1,61 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from aouad.throttling import retry_after, wait_message
+from discussions.models import Comment
+
+from .decisions import AlreadyReported, report_comment
+from .decorators import refuse_when_suspended
+from .forms import ReportForm
+from .models import ModerationEvent, Report
+
+LOG_PAGE_SIZE = 50
+
+
+@login_required
+@refuse_when_suspended
+def report(request, pk):
+    """Let a fan flag someone else's comment for the moderators."""
+    comment = get_object_or_404(
+        Comment.objects.visible().select_related("concern", "author"), pk=pk
+    )
+    if Report.objects.filter(comment=comment, reporter=request.user).exists():
+        messages.info(request, _("You already reported this comment. Thank you; once is enough."))
+        return redirect(comment)
+    form = ReportForm(request.POST or None, comment=comment, reporter=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            wait = retry_after(request, "report")
+            if wait is None:
+                return _file_report(request, comment, form)
+            form.add_error(
+                None, _("You've sent a lot of reports recently.") + " " + wait_message(wait)
+            )
+            status = 429
+    return render(
+        request, "moderation/report_form.html", {"form": form, "comment": comment}, status=status
+    )
+
+
+def _file_report(request, comment, form):
+    try:
+        report_comment(comment, request.user, **form.cleaned_data)
+    except AlreadyReported:
+        messages.info(request, _("You already reported this comment. Thank you; once is enough."))
+    else:
+        messages.success(request, _("Thank you. The moderators will take a look."))
+    return redirect(comment)
+
+
+def log(request):
+    """List every act of moderation, newest first, without the removed text or reporters."""
+    events = ModerationEvent.objects.select_related(
+        "actor", "target_user", "comment__concern", "suspension"
+    )
+    page = Paginator(events, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/moderationevent_list.html", {"page": page})
