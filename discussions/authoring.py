@@ -1,9 +1,20 @@
-"""Editing a comment: the new text, and the earlier version kept for moderators."""
+"""A fan's own comments: posting them, and editing with earlier versions kept."""
 
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.delivery import follow_automatically, notify_reply
+
 from .models import Comment, CommentRevision
+
+
+@transaction.atomic
+def post_comment(form, author):
+    """Save a valid comment form; follow the concern and tell whoever was replied to."""
+    comment = form.save(author=author)
+    follow_automatically(author, comment.concern)
+    notify_reply(comment)
+    return comment
 
 
 @transaction.atomic

@@ -1,9 +1,20 @@
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Length
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Length, Power
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -36,12 +47,59 @@ class Effect(models.TextChoices):
     UNCLEAR = "unclear", _("Unclear")
 
 
+# z for a 95% two-sided interval.
+Z_95 = 1.959963984540054
+
+
+def wilson_interval(successes, total, z=Z_95):
+    """Return the Wilson score interval (low, high) for a proportion, or None for n=0."""
+    if total == 0:
+        return None
+    p = successes / total
+    denominator = 1 + z * z / total
+    centre = (p + z * z / (2 * total)) / denominator
+    margin = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
+    return max(0.0, centre - margin), min(1.0, centre + margin)
+
+
 @dataclass(frozen=True)
 class Tally:
     """Justified and overblown votes on one concern, with display figures."""
 
     justified: int
     overblown: int
+
+    @property
+    def interval(self):
+        """95% Wilson interval for the justified share, as whole percents."""
+        bounds = wilson_interval(self.justified, self.total)
+        if bounds is None:
+            return None
+        return round(100 * bounds[0]), round(100 * bounds[1])
+
+    @property
+    def is_tentative(self):
+        """Whether the interval is too wide to read the percentage as a verdict."""
+        interval = self.interval
+        return interval is None or interval[1] - interval[0] > 30
+
+    @property
+    def lower_bound(self):
+        """The pessimistic justified share, for ranking: few votes rank low."""
+        bounds = wilson_interval(self.justified, self.total)
+        return -1.0 if bounds is None else bounds[0]
+
+    @property
+    def closeness_to_even(self):
+        return abs(self.justified / self.total - 0.5) if self.total else 1.0
+
+    @property
+    def consensus_strength(self):
+        """How far the whole interval sits from an even split (negative when it spans it)."""
+        bounds = wilson_interval(self.justified, self.total)
+        if bounds is None:
+            return -1.0
+        return max(bounds[0] - 0.5, 0.5 - bounds[1])
 
     @property
     def total(self):
@@ -67,7 +125,9 @@ class Article(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     author = models.CharField(_("author"), max_length=200, blank=True)
     publication = models.CharField(_("publication"), max_length=200, blank=True)
-    url = models.URLField(_("link to the original"), blank=True)
+    url = models.URLField(
+        _("link to the original"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
     summary = models.TextField(
         _("summary"), help_text=_("Our own words, never the article's text.")
     )
@@ -121,6 +181,11 @@ class Concern(models.Model):
     title = models.CharField(_("title"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"))
+    results_hidden_until_vote = models.BooleanField(
+        _("hide results until the fan has voted"),
+        default=False,
+        help_text=_("Fans see the tally and chart only after casting their own vote."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = ConcernQuerySet.as_manager()
@@ -165,6 +230,11 @@ class Vote(models.Model):
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict)
     created_at = models.DateTimeField(_("cast"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    confirmed_at = models.DateTimeField(
+        _("last cast, changed or kept"),
+        default=timezone.now,
+        help_text=_("News published after this asks the fan to reconsider."),
+    )
 
     class Meta:
         verbose_name = _("vote")
@@ -191,6 +261,7 @@ class VoteEvent(models.Model):
         CAST = "cast", _("Cast")
         CHANGE = "change", _("Changed")
         CLEAR = "clear", _("Cleared")
+        RECONFIRM = "reconfirm", _("Kept after news")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -229,7 +300,86 @@ class VoteEvent(models.Model):
         return f"{self.user} {self.get_action_display()} {self.concern}"
 
 
+class DailyShift(models.Model):
+    """How one day's votes moved a concern's tally, kept for the opinion chart.
+
+    Each vote adds its change to today's row in the vote's own transaction, so
+    the running sum of rows is each day's closing tally and the sum of all rows
+    equals the current votes.
+    """
+
+    concern = models.ForeignKey(
+        Concern, on_delete=models.CASCADE, related_name="daily_shifts", verbose_name=_("concern")
+    )
+    day = models.DateField(_("day"))
+    justified_change = models.IntegerField(_("change in justified votes"), default=0)
+    overblown_change = models.IntegerField(_("change in overblown votes"), default=0)
+
+    class Meta:
+        ordering = ["concern", "day"]
+        verbose_name = _("daily shift in opinion")
+        verbose_name_plural = _("daily shifts in opinion")
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "day"], name="discussions_dailyshift_once")
+        ]
+
+    def __str__(self):
+        return f"{self.concern} {self.day}: {self.justified_change:+d}/{self.overblown_change:+d}"
+
+
+class EpochSeconds(models.Func):
+    """Seconds since 1970 for a datetime column, on PostgreSQL and SQLite alike."""
+
+    output_field = models.FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM %(expressions)s)::double precision",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="((julianday(%(expressions)s) - 2440587.5) * 86400.0)",
+            **extra_context,
+        )
+
+
+# Hacker News ranks by points / (age in hours + 2) ^ 1.8; a comment counts its
+# author's own point, so a new comment with no marks still ranks by freshness.
+TOP_GRAVITY = 1.8
+
+
 class CommentQuerySet(models.QuerySet):
+    def with_helpful_counts(self):
+        marks = (
+            HelpfulMark.objects.filter(comment=OuterRef("pk"))
+            .order_by()
+            .values("comment")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(helpful_count=Coalesce(Subquery(marks), 0))
+
+    def ranked(self, sort, now=None):
+        """Order by "new" (newest first) or "top" (helpful marks, decaying with age)."""
+        queryset = self.with_helpful_counts()
+        if sort != "top":
+            return queryset.order_by("-created_at", "-pk")
+        now = (now or timezone.now()).timestamp()
+        age_hours = (Value(now) - EpochSeconds("created_at")) / Value(3600.0)
+        return queryset.annotate(
+            score=ExpressionWrapper(
+                (F("helpful_count") + Value(1.0))
+                / Power(age_hours + Value(2.0), Value(TOP_GRAVITY)),
+                output_field=models.FloatField(),
+            )
+        ).order_by("-score", "-created_at", "-pk")
+
     def visible(self):
         """Return comments that public pages may show."""
         return self.filter(status=Comment.Status.VISIBLE)
@@ -388,6 +538,34 @@ class Comment(models.Model):
         }
 
 
+class HelpfulMark(models.Model):
+    """A fan's note that someone else's comment argued well."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="helpful_marks",
+        verbose_name=_("fan"),
+    )
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="helpful_marks",
+        verbose_name=_("comment"),
+    )
+    created_at = models.DateTimeField(_("marked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("helpful mark")
+        verbose_name_plural = _("helpful marks")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "comment"], name="discussions_helpful_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → #{self.comment_id}"
+
+
 class CommentRevision(models.Model):
     """An earlier version of a comment, kept when its author edits it."""
 
@@ -432,7 +610,14 @@ class SeasonUpdate(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.TextField(_("summary"), help_text=_("Our own words about what the news says."))
     source_name = models.CharField(_("source"), max_length=200)
-    source_url = models.URLField(_("source link"), blank=True)
+    source_url = models.URLField(
+        _("source link"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
+    is_spoiler = models.BooleanField(
+        _("spoiler"),
+        default=False,
+        help_text=_("Collapse the summary everywhere until a reader opens it."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         _("published at"),
@@ -477,11 +662,28 @@ class SeasonUpdate(models.Model):
 
     @property
     def is_public(self):
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.state == "published"
+
+    @property
+    def state(self):
+        """Return draft, scheduled (published with a future time) or published."""
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return "draft"
+        return "scheduled" if self.published_at > timezone.now() else "published"
+
+    def get_state_display(self):
+        return {
+            "draft": _("Draft"),
+            "scheduled": _("Scheduled"),
+            "published": _("Published"),
+        }[self.state]
+
+
+class NewsStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    EASED = "eased", _("Eased")
+    CONTESTED = "contested", _("Contested")
+    OPEN = "open", _("Open")
 
 
 class UpdateEffectQuerySet(models.QuerySet):
@@ -491,6 +693,20 @@ class UpdateEffectQuerySet(models.QuerySet):
             update__status=SeasonUpdate.Status.PUBLISHED,
             update__published_at__lte=timezone.now(),
         ).order_by("-update__published_at", "-update__pk")
+
+    def news_status(self):
+        """Sum these effects up: confirmed or eased when the news agrees, contested
+        when it pulls both ways, open while nothing decisive has been published.
+        """
+        effects = set(self.values_list("effect", flat=True))
+        confirms, eases = Effect.CONFIRMS in effects, Effect.EASES in effects
+        if confirms and eases:
+            return NewsStatus.CONTESTED
+        if confirms:
+            return NewsStatus.CONFIRMED
+        if eases:
+            return NewsStatus.EASED
+        return NewsStatus.OPEN
 
 
 class UpdateEffect(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "discussions"
 
@@ -9,10 +9,14 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("concerns/<slug:slug>/", views.concern_detail, name="concern-detail"),
     path("concerns/<slug:slug>/vote/", views.vote, name="concern-vote"),
+    path("concerns/<slug:slug>/keep/", views.keep, name="concern-keep"),
+    path("concerns/<slug:slug>/feed/", feeds.ConcernFeed(), name="concern-feed"),
     path("concerns/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("comments/<int:pk>/helpful/", views.helpful, name="comment-helpful"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     path("updates/", views.update_list, name="update-list"),
+    path("updates/feed/", feeds.UpdatesFeed(), name="update-feed"),
     path("updates/<slug:slug>/", views.update_detail, name="update-detail"),
     path("api/concerns/", views.api_concern_list, name="api-concern-list"),
     path("api/concerns/<slug:slug>/", views.api_concern_detail, name="api-concern-detail"),

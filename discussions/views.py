@@ -8,20 +8,38 @@ from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from aouad.throttling import retry_after, same_text_key, too_many_requests, wait_message
 from moderation.decorators import refuse_when_suspended
+from notifications.models import Follow
 
-from .authoring import edit_comment
+from .authoring import edit_comment, post_comment
+from .charts import daily_tallies, opinion_chart, sparkline
 from .forms import CommentEditForm, CommentForm, VoteForm
-from .models import Article, Comment, Concern, SeasonUpdate, UpdateEffect, Vote
-from .voting import Outcome, cast_vote
+from .models import (
+    Article,
+    Comment,
+    Concern,
+    DailyShift,
+    Effect,
+    HelpfulMark,
+    SeasonUpdate,
+    Stance,
+    UpdateEffect,
+    Vote,
+)
+from .voting import Outcome, cast_vote, keep_vote
 
 COMMENTS_PER_PAGE = 50
 LATEST_UPDATES_ON_HOME = 3
+BEST_ARGUMENTS_PER_SIDE = 3
+# Fewer votes than this and a fear is not called divisive or a consensus.
+MIN_VOTES_TO_CALL = 10
+SORTS = ("new", "top")
 
 
 def _published_updates():
@@ -40,32 +58,62 @@ def article_detail(request, slug):
     return _render_article(request, get_object_or_404(Article, slug=slug))
 
 
+def _results_visible(user, concerns):
+    """Mark each concern with whether this visitor may see its results."""
+    hidden = [c.pk for c in concerns if c.results_hidden_until_vote]
+    voted = set()
+    if hidden and user.is_authenticated:
+        voted = set(
+            Vote.objects.filter(user=user, concern__in=hidden).values_list("concern", flat=True)
+        )
+    for concern in concerns:
+        concern.results_visible = not concern.results_hidden_until_vote or concern.pk in voted
+
+
 def _render_article(request, article):
-    concerns = article.concerns.with_tallies() if article else Concern.objects.none()
+    concerns = list(article.concerns.with_tallies()) if article else []
+    _results_visible(request.user, concerns)
+    shifts = {}
+    for concern_id, *row in DailyShift.objects.filter(concern__in=concerns).values_list(
+        "concern", "day", "justified_change", "overblown_change"
+    ):
+        shifts.setdefault(concern_id, []).append(tuple(row))
+    for concern in concerns:
+        concern.sparkline = sparkline(daily_tallies(shifts.get(concern.pk, [])))
+    ranked = sorted(concerns, key=lambda c: (-c.tally.lower_bound, c.position))
+    called = [c for c in concerns if c.tally.total >= MIN_VOTES_TO_CALL and c.results_visible]
     return render(
         request,
         "discussions/article_detail.html",
         {
             "article": article,
-            "concerns": concerns,
+            "concerns": ranked,
+            "most_divisive": min(called, key=lambda c: c.tally.closeness_to_even, default=None),
+            "clearest_consensus": max(
+                called, key=lambda c: c.tally.consensus_strength, default=None
+            ),
+            "min_votes_to_call": MIN_VOTES_TO_CALL,
             "latest_updates": _published_updates()[:LATEST_UPDATES_ON_HOME],
         },
     )
 
 
-def _comment_threads(concern, page_number):
+def _comment_threads(concern, page_number, sort="new", stance=""):
     """Return a page of threads, each top-level comment with its replies nested.
 
     Comments that are no longer visible stay as placeholders only while visible
     replies hang below them.
     """
     threads = concern.comments.threads_to_show().select_related("author")
-    page = Paginator(threads.order_by("-created_at", "-pk"), COMMENTS_PER_PAGE).get_page(
-        page_number
-    )
+    if stance:
+        threads = threads.filter(stance=stance)
+    page = Paginator(threads.ranked(sort), COMMENTS_PER_PAGE).get_page(page_number)
     roots = list(page.object_list)
     replies = list(
-        Comment.objects.filter(root__in=roots).select_related("author").order_by("created_at", "pk")
+        Comment.objects.filter(root__in=roots)
+        .with_helpful_counts()
+        .select_related("author")
+        .order_by("created_at", "pk")
     )
     children = {}
     for reply in replies:
@@ -81,11 +129,55 @@ def _comment_threads(concern, page_number):
     return page
 
 
+def _reconsider(user_vote, news):
+    """Return the newest decisive update published since the fan last voted, if any."""
+    if user_vote is None:
+        return None
+    return (
+        news.filter(
+            effect__in=[Effect.CONFIRMS, Effect.EASES],
+            update__published_at__gt=user_vote.confirmed_at,
+        )
+        .select_related("update")
+        .first()
+    )
+
+
+def _best_arguments(concern):
+    visible = concern.comments.visible().top_level().select_related("author")
+    return {
+        side: list(visible.filter(stance=side).ranked("top")[:BEST_ARGUMENTS_PER_SIDE])
+        for side in (Stance.JUSTIFIED, Stance.OVERBLOWN)
+    }
+
+
+def _listing_options(request):
+    sort = request.GET.get("sort")
+    stance = request.GET.get("stance", "")
+    return (
+        sort if sort in SORTS else "new",
+        stance if stance in Stance.values else "",
+    )
+
+
 def _render_concern(request, concern, comment_form=None, status=200):
+    user = request.user
     user_vote = suspension = None
-    if request.user.is_authenticated:
-        user_vote = Vote.objects.filter(user=request.user, concern=concern).first()
-        suspension = request.user.active_suspension()
+    following = False
+    marked = set()
+    sort, stance = _listing_options(request)
+    page = _comment_threads(concern, request.GET.get("page"), sort, stance)
+    if user.is_authenticated:
+        user_vote = Vote.objects.filter(user=user, concern=concern).first()
+        suspension = user.active_suspension()
+        following = Follow.objects.filter(user=user, concern=concern, is_active=True).exists()
+        marked = set(
+            HelpfulMark.objects.filter(user=user, comment__concern=concern).values_list(
+                "comment", flat=True
+            )
+        )
+    _results_visible(user, [concern])
+    news = concern.update_effects.public().select_related("update")
     if comment_form is None:
         comment_form = CommentForm(concern=concern)
     return render(
@@ -96,10 +188,24 @@ def _render_concern(request, concern, comment_form=None, status=200):
             "tally": concern.tally,
             "user_vote": user_vote,
             "suspension": suspension,
+            "following": following,
+            "helpful_marked": marked,
             "vote_form": VoteForm(),
             "comment_form": comment_form,
-            "page": _comment_threads(concern, request.GET.get("page")),
-            "news": concern.update_effects.public().select_related("update"),
+            "page": page,
+            "sort": sort,
+            "stance": stance,
+            "stances": Stance.choices,
+            "best_arguments": _best_arguments(concern),
+            "news": news,
+            "news_status": news.news_status(),
+            "reconsider": _reconsider(user_vote, news),
+            "chart": opinion_chart(
+                daily_tallies(
+                    concern.daily_shifts.values_list("day", "justified_change", "overblown_change")
+                ),
+                news,
+            ),
         },
         status=status,
     )
@@ -155,6 +261,42 @@ def vote(request, concern):
     return redirect(concern)
 
 
+@_signed_in_post
+@refuse_when_suspended
+def keep(request, concern):
+    """Record that the fan still holds their verdict after new Season 2 news."""
+    if keep_vote(request.user, concern) is None:
+        messages.info(request, _("You have not voted on this concern yet."))
+    else:
+        messages.success(request, _("Noted: your vote stands."))
+    return redirect(concern)
+
+
+@login_required
+@refuse_when_suspended
+def helpful(request, pk):
+    """Mark someone else's comment as helpful, or take the mark back."""
+    comment = get_object_or_404(Comment.objects.visible().select_related("concern"), pk=pk)
+    target = _safe_return(request, comment)
+    if request.method != "POST":
+        return redirect(target)
+    if comment.author_id == request.user.pk:
+        messages.error(request, _("You can't mark your own comment as helpful."))
+        return redirect(target)
+    removed, _count = HelpfulMark.objects.filter(user=request.user, comment=comment).delete()
+    if not removed:
+        HelpfulMark.objects.get_or_create(user=request.user, comment=comment)
+    return redirect(target)
+
+
+def _safe_return(request, comment):
+    """Go back to the page the fan was on (same site only), at the comment."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return f"{target.split('#')[0]}#comment-{comment.pk}"
+    return comment.get_absolute_url()
+
+
 def _comment_limit_error(request, body):
     """Return why this comment must wait, counting it against the limits, or None."""
     user = request.user
@@ -189,7 +331,7 @@ def comment_create(request, concern):
     if form.is_valid():
         refused = _comment_limit_error(request, form.cleaned_data["body"])
         if refused is None:
-            comment = form.save(author=request.user)
+            comment = post_comment(form, request.user)
             messages.success(request, _("Your comment is posted."))
             return redirect(comment)
         reason, wait = refused
@@ -251,8 +393,13 @@ def update_list(request):
 
 
 def update_detail(request, slug):
-    """Show one published Season 2 update and the concerns it bears on."""
-    update = get_object_or_404(_published_updates(), slug=slug)
+    """Show one published Season 2 update; staff may preview drafts and scheduled ones."""
+    updates = _published_updates()
+    if request.user.has_perm("discussions.view_seasonupdate"):
+        updates = SeasonUpdate.objects.prefetch_related(
+            Prefetch("effects", queryset=UpdateEffect.objects.select_related("concern"))
+        )
+    update = get_object_or_404(updates, slug=slug)
     return render(request, "discussions/seasonupdate_detail.html", {"update": update})
 
 

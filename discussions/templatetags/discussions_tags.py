@@ -34,4 +34,22 @@ def comment_thread(context, comment, depth=0):
         "can_edit": may_act and comment.is_editable_by(user),
         "can_delete": own and comment.is_deletable_by(user),
         "can_report": may_act and not own,
+        "can_mark_helpful": may_act and not own,
+        "marked_helpful": comment.pk in context.get("helpful_marked", ()),
+        "here": context["request"].get_full_path(),
+        # Nested replies render through this tag again and need these too.
+        "request": context["request"],
+        "helpful_marked": context.get("helpful_marked", ()),
     }
+
+
+@register.inclusion_tag("includes/_opinion_chart.html")
+def opinion_chart(chart):
+    """Render the opinion-over-time chart with its data table."""
+    return {"chart": chart}
+
+
+@register.inclusion_tag("includes/_sparkline.html")
+def sparkline_of(concern):
+    """Render a concern's small % justified line for the home page."""
+    return {"points": concern.sparkline, "concern": concern}

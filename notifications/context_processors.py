@@ -1,0 +1,16 @@
+from django.utils.functional import SimpleLazyObject
+
+from .delivery import deliver_update_notifications
+
+
+def unread_notifications(request):
+    """Give templates the signed-in fan's unread count, worked out only if shown."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count():
+        deliver_update_notifications(user)
+        return user.notifications.unread().count()
+
+    return {"unread_notifications": SimpleLazyObject(count)}

@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Follow(models.Model):
+    """A fan following a concern; kept when they stop, so it is not made again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("fan"),
+    )
+    concern = models.ForeignKey(
+        "discussions.Concern",
+        on_delete=models.CASCADE,
+        related_name="follows",
+        verbose_name=_("concern"),
+    )
+    is_active = models.BooleanField(_("following"), default=True)
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "concern"], name="notifications_follow_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.concern}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a fan should know: a reply to them, or news on a fear they follow."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply to your comment")
+        UPDATE = "update", _("Season 2 news on a fear you follow")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    concern = models.ForeignKey(
+        "discussions.Concern",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("concern"),
+    )
+    comment = models.ForeignKey(
+        "discussions.Comment",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reply"),
+    )
+    update = models.ForeignKey(
+        "discussions.SeasonUpdate",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("Season 2 update"),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "update"],
+                condition=Q(update__isnull=False),
+                name="notifications_update_once",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "comment"],
+                condition=Q(comment__isnull=False),
+                name="notifications_reply_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="reply", comment__isnull=False)
+                | Q(kind="update", update__isnull=False),
+                name="notifications_kind_has_subject",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient}"
+
+    def get_absolute_url(self):
+        return reverse("notifications:read", args=[self.pk])
+
+    def target_url(self):
+        if self.kind == self.Kind.REPLY:
+            return self.comment.get_absolute_url()
+        return self.update.get_absolute_url()
