@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from discussions.models import Article, Comment, Concern, SeasonUpdate, UpdateEffect
+from discussions.voting import cast_vote
 from moderation.models import Suspension
 
 _seq = itertools.count(1)
@@ -92,4 +93,10 @@ def age_account(user, hours=48):
     """Make the account older than a day, as most fans' are."""
     user.date_joined = timezone.now() - timezone.timedelta(hours=hours)
     user.save(update_fields=["date_joined"])
+    return user
+
+
+def make_vote(concern, user=None, verdict="justified"):
+    user = user or make_user()
+    cast_vote(user, concern, verdict)
     return user

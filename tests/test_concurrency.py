@@ -10,9 +10,10 @@ import threading
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.test import Client
 
-from discussions.models import Comment, Concern, Vote, VoteEvent
+from discussions.models import Comment, Concern, DailyShift, Vote, VoteEvent
 from discussions.voting import cast_vote
 from tests.factories import make_concern, make_user
 
@@ -70,6 +71,15 @@ def test_tally_equals_rows_when_many_fans_vote_and_change_at_once():
         assert concern.tally.overblown == rows.filter(verdict="overblown").count()
     current = {(v.user_id, v.concern_id): v.verdict for v in Vote.objects.all()}
     assert replay(VoteEvent.objects.all()) == current
+    for concern in concerns:
+        shifts = DailyShift.objects.filter(concern=concern).aggregate(
+            j=Sum("justified_change"), o=Sum("overblown_change")
+        )
+        rows = Vote.objects.filter(concern=concern)
+        assert (shifts["j"] or 0, shifts["o"] or 0) == (
+            rows.filter(verdict="justified").count(),
+            rows.filter(verdict="overblown").count(),
+        )
 
 
 def test_one_fan_in_many_tabs_ends_with_one_vote():
