@@ -143,10 +143,13 @@ def opinion_chart(tallies, effects):
     chart.lines = _runs(points)
     if count == 1 and points[0][1] is not None:
         chart.dots = [{"x": points[0][0], "y": points[0][1]}]
-    chart.axis_labels = [
-        {"x": _x(chart, 0, count), "label": tallies[0].day, "anchor": "start"},
-        {"x": _x(chart, count - 1, count), "label": tallies[-1].day, "anchor": "end"},
-    ]
+    if count == 1:
+        chart.axis_labels = [{"x": _x(chart, 0, 1), "label": tallies[0].day, "anchor": "middle"}]
+    else:
+        chart.axis_labels = [
+            {"x": _x(chart, 0, count), "label": tallies[0].day, "anchor": "start"},
+            {"x": _x(chart, count - 1, count), "label": tallies[-1].day, "anchor": "end"},
+        ]
     for effect in effects:
         day = timezone.localdate(effect.update.published_at)
         if day in index_of:

@@ -421,3 +421,9 @@ def test_publish_now_action_is_for_curators_not_moderators(client, db):
 def test_update_effect_unique_reason_shown_on_update_page(client, concern):
     update = make_update(effects=[(concern, UpdateEffect.Effect.EASES)])
     assert "Eases the fear" in client.get(update.get_absolute_url()).text
+
+
+def test_single_day_chart_has_one_centred_date_and_a_dot():
+    chart = opinion_chart(daily_tallies([(DAY, 1, 0)], today=DAY), [])
+    assert [label["anchor"] for label in chart.axis_labels] == ["middle"]
+    assert chart.dots == [{"x": 334.0, "y": 12.0}]
