@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -427,3 +428,8 @@ def test_single_day_chart_has_one_centred_date_and_a_dot():
     chart = opinion_chart(daily_tallies([(DAY, 1, 0)], today=DAY), [])
     assert [label["anchor"] for label in chart.axis_labels] == ["middle"]
     assert chart.dots == [{"x": 334.0, "y": 12.0}]
+
+
+def test_large_counts_use_a_thousands_separator():
+    html = render_to_string("includes/_tally.html", {"tally": Tally(16109, 8891)})
+    assert "(16,109)" in html and "25,000 votes" in html
