@@ -189,7 +189,7 @@ class UpdateEffectInline(admin.TabularInline):
     model = UpdateEffect
     fields = ("concern", "effect", "reason")
     extra = 1
-    autocomplete_fields = ("concern",)
+    # A plain select: a handful of concerns, and it works without JavaScript.
 
 
 @admin.register(SeasonUpdate)
@@ -255,4 +255,3 @@ class UpdateEffectAdmin(admin.ModelAdmin):
     search_fields = ("update__title", "concern__title", "reason")
     ordering = ("-update__published_at", "concern__position")
     list_select_related = ("update", "concern")
-    autocomplete_fields = ("concern",)

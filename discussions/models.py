@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Length, Power
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 COMMENT_MAX_LENGTH = 5000
@@ -118,11 +119,26 @@ class Tally:
         return 100 - self.justified_percent
 
 
+def fill_slug(instance, source):
+    """Give the instance a unique slug made from source when it has none."""
+    if instance.slug:
+        return
+    base = slugify(source)[:100] or instance._meta.model_name
+    slug, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    instance.slug = slug
+
+
+SLUG_HELP = _("Part of the web address. Leave empty to make one from the title.")
+
+
 class Article(models.Model):
     """The opinion piece whose fears the site weighs; we hold only our summary."""
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
     author = models.CharField(_("author"), max_length=200, blank=True)
     publication = models.CharField(_("publication"), max_length=200, blank=True)
     url = models.URLField(
@@ -143,6 +159,9 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("discussions:article-detail", args=[self.slug])
+
+    def clean(self):
+        fill_slug(self, self.title)
 
 
 class ConcernQuerySet(models.QuerySet):
@@ -179,7 +198,7 @@ class Concern(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
     description = models.TextField(_("description"))
     results_hidden_until_vote = models.BooleanField(
         _("hide results until the fan has voted"),
@@ -200,6 +219,9 @@ class Concern(models.Model):
 
     def get_absolute_url(self):
         return reverse("discussions:concern-detail", args=[self.slug])
+
+    def clean(self):
+        fill_slug(self, self.title)
 
     @property
     def tally(self):
@@ -607,7 +629,7 @@ class SeasonUpdate(models.Model):
         PUBLISHED = "published", _("Published")
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
     summary = models.TextField(_("summary"), help_text=_("Our own words about what the news says."))
     source_name = models.CharField(_("source"), max_length=200)
     source_url = models.URLField(
@@ -656,6 +678,7 @@ class SeasonUpdate(models.Model):
         return reverse("discussions:update-detail", args=[self.slug])
 
     def clean(self):
+        fill_slug(self, self.title)
         # Publishing without a time means "now", the way curators expect.
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()

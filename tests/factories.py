@@ -2,13 +2,14 @@
 
 import itertools
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
 from discussions.models import Article, Comment, Concern, SeasonUpdate, UpdateEffect
 from discussions.voting import cast_vote
 from moderation.models import Suspension
+from moderation.roles import ensure_role
 
 _seq = itertools.count(1)
 PASSWORD = "zombie-proof-passphrase-42"
@@ -80,7 +81,8 @@ def make_curator(username=None):
 
 
 def _with_role(user, group_name):
-    user.groups.add(Group.objects.get(name=group_name))
+    # A transactional test's flush removes the groups the migration made.
+    user.groups.add(ensure_role(group_name, Group, Permission))
     return user
 
 

@@ -174,3 +174,19 @@ def test_string_forms_and_urls():
     assert concern.get_absolute_url() == "/concerns/tired-tropes/"
     assert comment.get_absolute_url() == f"/concerns/tired-tropes/#comment-{comment.pk}"
     assert update.get_absolute_url() == "/updates/seoul/"
+
+
+def test_slug_is_made_from_the_title_when_left_empty():
+    make_update(slug="teaser-drops")
+    update = SeasonUpdate(title="Teaser drops!", summary="s", source_name="n")
+    update.full_clean()
+    assert update.slug == "teaser-drops-2"
+
+
+def test_title_without_latin_letters_still_gets_a_slug():
+    concern = Concern(article=make_article(), title="시즌 2", description="d")
+    concern.full_clean()
+    assert concern.slug == "2"
+    other = Concern(article=concern.article, title="좀비", description="d")
+    other.full_clean()
+    assert other.slug == "concern"

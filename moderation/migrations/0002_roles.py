@@ -3,47 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODERATORS = "Moderators"
-CURATORS = "Curators"
-
-# (app_label, model, actions)
-MODERATOR_PERMISSIONS = [
-    ("discussions", "comment", ["view", "change"]),
-    ("discussions", "commentrevision", ["view"]),
-    ("moderation", "report", ["view"]),
-    ("moderation", "reportedcomment", ["view", "change"]),
-    ("moderation", "suspension", ["view", "add", "change"]),
-    ("moderation", "moderationevent", ["view"]),
-    # Read-only on everything else, so decisions are made with context.
-    ("discussions", "article", ["view"]),
-    ("discussions", "concern", ["view"]),
-    ("discussions", "seasonupdate", ["view"]),
-    ("discussions", "updateeffect", ["view"]),
-    ("discussions", "vote", ["view"]),
-    ("discussions", "voteevent", ["view"]),
-    ("accounts", "user", ["view"]),
-]
-CURATOR_PERMISSIONS = [
-    ("discussions", "article", ["view", "add", "change", "delete"]),
-    ("discussions", "concern", ["view", "add", "change", "delete"]),
-    ("discussions", "seasonupdate", ["view", "add", "change", "delete"]),
-    ("discussions", "updateeffect", ["view", "add", "change", "delete"]),
-]
-
-
-def _permissions(apps, spec):
-    Permission = apps.get_model("auth", "Permission")
-    wanted = []
-    for app_label, model, actions in spec:
-        for action in actions:
-            wanted.append(
-                Permission.objects.get(
-                    content_type__app_label=app_label,
-                    content_type__model=model,
-                    codename=f"{action}_{model}",
-                )
-            )
-    return wanted
+from moderation.roles import ROLES, ensure_role
 
 
 def create_roles(apps, schema_editor):
@@ -53,14 +13,12 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    for name, spec in [(MODERATORS, MODERATOR_PERMISSIONS), (CURATORS, CURATOR_PERMISSIONS)]:
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(_permissions(apps, spec))
+    for name in ROLES:
+        ensure_role(name, apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=[MODERATORS, CURATORS]).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=list(ROLES)).delete()
 
 
 class Migration(migrations.Migration):

@@ -1,10 +1,11 @@
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
+from moderation.roles import CURATORS, MODERATORS, ensure_role
 
-ROLES = {"moderator": "Moderators", "curator": "Curators"}
+ROLES = {"moderator": MODERATORS, "curator": CURATORS}
 
 
 class Command(BaseCommand):
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
             raise CommandError(f"No account named {username!r}.")
-        group = Group.objects.get(name=ROLES[role])
+        group = ensure_role(ROLES[role], Group, Permission)
         if revoke:
             user.groups.remove(group)
             if not user.is_superuser and not user.groups.exists():
