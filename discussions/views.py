@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+from django_htmx.http import retarget
 
 from aouad.throttling import retry_after, same_text_key, too_many_requests, wait_message
 from moderation.decorators import refuse_when_suspended
@@ -160,13 +161,17 @@ def _listing_options(request):
     )
 
 
-def _render_concern(request, concern, comment_form=None, status=200):
+def _concern_context(request, concern, comment_form=None, focus_first=False):
+    """Everything the concern page shows, for the whole page or one of its parts."""
     user = request.user
     user_vote = suspension = None
     following = False
     marked = set()
     sort, stance = _listing_options(request)
     page = _comment_threads(concern, request.GET.get("page"), sort, stance)
+    if focus_first and page.object_list:
+        # Comments loaded in place take focus, so keyboard users carry on there.
+        page.object_list[0].just_posted = True
     if user.is_authenticated:
         user_vote = Vote.objects.filter(user=user, concern=concern).first()
         suspension = user.active_suspension()
@@ -180,35 +185,41 @@ def _render_concern(request, concern, comment_form=None, status=200):
     news = concern.update_effects.public().select_related("update")
     if comment_form is None:
         comment_form = CommentForm(concern=concern)
-    return render(
-        request,
-        "discussions/concern_detail.html",
-        {
-            "concern": concern,
-            "tally": concern.tally,
-            "user_vote": user_vote,
-            "suspension": suspension,
-            "following": following,
-            "helpful_marked": marked,
-            "vote_form": VoteForm(),
-            "comment_form": comment_form,
-            "page": page,
-            "sort": sort,
-            "stance": stance,
-            "stances": Stance.choices,
-            "best_arguments": _best_arguments(concern),
-            "news": news,
-            "news_status": news.news_status(),
-            "reconsider": _reconsider(user_vote, news),
-            "chart": opinion_chart(
-                daily_tallies(
-                    concern.daily_shifts.values_list("day", "justified_change", "overblown_change")
-                ),
-                news,
+    return {
+        "concern": concern,
+        "tally": concern.tally,
+        "user_vote": user_vote,
+        "suspension": suspension,
+        "following": following,
+        "helpful_marked": marked,
+        "vote_form": VoteForm(),
+        "comment_form": comment_form,
+        "page": page,
+        "sort": sort,
+        "stance": stance,
+        "stances": Stance.choices,
+        "best_arguments": _best_arguments(concern),
+        "news": news,
+        "news_status": news.news_status(),
+        "reconsider": _reconsider(user_vote, news),
+        "chart": opinion_chart(
+            daily_tallies(
+                concern.daily_shifts.values_list("day", "justified_change", "overblown_change")
             ),
-        },
-        status=status,
-    )
+            news,
+        ),
+    }
+
+
+def _render_concern(
+    request, concern, comment_form=None, status=200, part="", focus_first=False, **extra
+):
+    """Render the concern page, or one named part of it for htmx."""
+    context = _concern_context(request, concern, comment_form, focus_first) | extra
+    template = "discussions/concern_detail.html"
+    if part:
+        template = part if "/" in part else f"{template}#{part}"
+    return render(request, template, context, status=status)
 
 
 def _get_concern(slug):
@@ -217,7 +228,10 @@ def _get_concern(slug):
 
 def concern_detail(request, slug):
     """Show a concern, its tally, the vote and comment forms, and the comments."""
-    return _render_concern(request, _get_concern(slug))
+    concern = _get_concern(slug)
+    if request.htmx and request.htmx.target == "load-more":
+        return _render_concern(request, concern, part="comment-page", focus_first=True)
+    return _render_concern(request, concern)
 
 
 VOTE_MESSAGES = {
@@ -257,7 +271,15 @@ def vote(request, concern):
     verdict = form.cleaned_data["verdict"]
     outcome = cast_vote(request.user, concern, verdict)
     label = dict(form.fields["verdict"].choices)[verdict]
-    messages.success(request, VOTE_MESSAGES[outcome] % {"verdict": str(label).lower()})
+    feedback = VOTE_MESSAGES[outcome] % {"verdict": str(label).lower()}
+    if request.htmx:
+        return _render_concern(
+            request,
+            _get_concern(concern.slug),
+            part="discussions/concern_swaps.html#vote",
+            vote_feedback=feedback,
+        )
+    messages.success(request, feedback)
     return redirect(concern)
 
 
@@ -266,9 +288,12 @@ def vote(request, concern):
 def keep(request, concern):
     """Record that the fan still holds their verdict after new Season 2 news."""
     if keep_vote(request.user, concern) is None:
-        messages.info(request, _("You have not voted on this concern yet."))
+        feedback = _("You have not voted on this concern yet.")
     else:
-        messages.success(request, _("Noted: your vote stands."))
+        feedback = _("Noted: your vote stands.")
+    if request.htmx:
+        return _render_concern(request, concern, part="reconsider", keep_feedback=feedback)
+    messages.success(request, feedback)
     return redirect(concern)
 
 
@@ -286,6 +311,13 @@ def helpful(request, pk):
     removed, _count = HelpfulMark.objects.filter(user=request.user, comment=comment).delete()
     if not removed:
         HelpfulMark.objects.get_or_create(user=request.user, comment=comment)
+    if request.htmx:
+        comment = Comment.objects.with_helpful_counts().get(pk=comment.pk)
+        return render(
+            request,
+            "includes/_helpful_form.html",
+            {"comment": comment, "marked_helpful": not removed, "here": request.POST.get("next")},
+        )
     return redirect(target)
 
 
@@ -332,17 +364,69 @@ def comment_create(request, concern):
         refused = _comment_limit_error(request, form.cleaned_data["body"])
         if refused is None:
             comment = post_comment(form, request.user)
+            if request.htmx:
+                return _posted_inline(request, comment)
             messages.success(request, _("Your comment is posted."))
             return redirect(comment)
         reason, wait = refused
         form.add_error(None, f"{reason} {wait_message(wait)}")
-    messages.error(request, _("Your comment was not posted. Please fix the problem below."))
-    response = _render_concern(
-        request, _get_concern(concern.slug), form, status=429 if wait else 400
-    )
+    status = 429 if wait else 400
+    if request.htmx:
+        response = _refused_inline(request, concern, form, status)
+    else:
+        messages.error(request, _("Your comment was not posted. Please fix the problem below."))
+        response = _render_concern(request, _get_concern(concern.slug), form, status=status)
     if wait:
         response["Retry-After"] = str(wait)
     return response
+
+
+def _posted_inline(request, comment):
+    """Answer htmx with a fresh form and the new comment placed in the thread."""
+    comment = Comment.objects.with_helpful_counts().select_related("author").get(pk=comment.pk)
+    comment.children, comment.just_posted = [], True
+    concern = _get_concern(comment.concern.slug)
+    if comment.parent_id:
+        parent = comment.parent
+        return _render_concern(
+            request,
+            concern,
+            part="discussions/concern_swaps.html#reply-posted",
+            new_comment=comment,
+            parent=parent,
+        )
+    return _render_concern(
+        request,
+        concern,
+        part="discussions/concern_swaps.html#comment-posted",
+        new_comment=comment,
+        comment_feedback=_("Your comment is posted."),
+    )
+
+
+def _refused_inline(request, concern, form, status):
+    """Answer htmx with the form again, its errors shown and the text kept."""
+    parent_pk = request.POST.get("parent", "")
+    parent = None
+    if parent_pk.isdigit():
+        parent = (
+            Comment.objects.visible()
+            .filter(pk=parent_pk, concern=concern)
+            .select_related("author")
+            .first()
+        )
+    if parent is not None:
+        return render(
+            request,
+            "includes/_reply_form.html",
+            {"comment": parent, "concern": concern, "reply_form": form},
+            status=status,
+        )
+    # The reply's comment is gone: show the error where the main form is.
+    return retarget(
+        _render_concern(request, concern, form, status=status, part="comment-form"),
+        "#comment-form",
+    )
 
 
 def _own_comment(request, pk):

@@ -52,12 +52,18 @@ def follow_concern(request, slug):
     concern = get_object_or_404(Concern, slug=slug)
     if request.method != "POST":
         return redirect(concern)
-    if request.POST.get("follow") == "0":
-        unfollow(request.user, concern)
-        messages.success(request, _("You no longer follow this fear."))
-    else:
+    following = request.POST.get("follow") != "0"
+    if following:
         follow(request.user, concern)
-        messages.success(
-            request, _("You follow this fear: Season 2 news on it will be in your notifications.")
+        feedback = _("You follow this fear: Season 2 news on it will be in your notifications.")
+    else:
+        unfollow(request.user, concern)
+        feedback = _("You no longer follow this fear.")
+    if request.htmx:
+        return render(
+            request,
+            "discussions/concern_detail.html#follow-form",
+            {"concern": concern, "following": following, "follow_feedback": feedback},
         )
+    messages.success(request, feedback)
     return redirect(concern)

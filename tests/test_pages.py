@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -235,8 +237,12 @@ def test_no_page_uses_inline_script_or_style(fan_client, concern, url):
     update = make_update(effects=[(concern, "eases")])
     url = {"CONCERN": concern.get_absolute_url(), "UPDATE": update.get_absolute_url()}.get(url, url)
     html = fan_client.get(url).text
-    assert "<script" not in html
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert all(" src=" in tag for tag in scripts)
+    assert not re.search(r"<script\b[^>]*>\s*[^<\s]", html)
     assert " style=" not in html
+    assert "<style" not in html
+    assert not re.search(r"\son[a-z]+=", html)
 
 
 def test_favicon_ico_redirects_to_the_site_icon(client, db):

@@ -65,7 +65,7 @@ def test_fan_journey(open_page, concern):
     reply_to.locator("summary", has_text="Reply").click()
     reply_to.get_by_role("textbox").fill("Not if the students stay central.")
     reply_to.get_by_role("button", name="Post reply").click()
-    expect(page.locator(".comment-replies").first).to_contain_text("students stay central")
+    expect(page.locator(f"#replies-{other.pk}")).to_contain_text("students stay central")
     assert Comment.objects.get(body="Not if the students stay central.").parent == other
 
     page.get_by_label("Your comment").fill("Nam-ra survives as a halfbie.")
@@ -138,7 +138,7 @@ def test_curator_publishes_update_and_fan_is_asked_to_reconsider(open_page, conc
     banner = page.locator(".reconsider")
     expect(banner).to_contain_text("A new update eases this fear: still think it's justified?")
     banner.get_by_role("button", name="Keep “justified”").click()
-    expect(page.locator(".messages")).to_contain_text("Noted: your vote stands.")
+    expect(page.locator("main")).to_contain_text("Noted: your vote stands.")
     expect(page.locator(".reconsider")).to_have_count(0)
 
 

@@ -1,0 +1,153 @@
+"""With JavaScript on, actions update the page in place and keep focus sensibly.
+
+A value set on `window` survives only if the page was not reloaded.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from discussions.models import Comment, HelpfulMark
+from notifications.models import Follow
+from tests.browser.test_journeys import comment_card, log_in
+from tests.factories import age_account, make_comment, make_concern, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def js():
+    return True
+
+
+@pytest.fixture
+def concern(db):
+    return make_concern(title="Sequel syndrome", slug="sequel-syndrome")
+
+
+@pytest.fixture
+def page(open_page, concern):
+    fan = age_account(make_user("inline_fan"))
+    page = open_page()
+    log_in(page, fan)
+    page.goto(concern.get_absolute_url())
+    page.evaluate("window.stillHere = true")
+    page.fan = fan
+    return page
+
+
+def assert_not_reloaded(page):
+    assert page.evaluate("window.stillHere === true"), "the page reloaded"
+    assert page.errors == []
+
+
+def focused_id(page):
+    return page.evaluate("document.activeElement.id")
+
+
+def test_vote_updates_tally_and_chart_in_place(page):
+    page.locator("#vote-justified").click()
+    expect(page.locator(".vote-panel")).to_contain_text("Your vote is in: justified.")
+    expect(page.locator(".tally")).to_contain_text("100%")
+    expect(page.locator("#opinion .chart-svg")).to_be_visible()
+    assert focused_id(page) == "vote-justified"
+    page.locator("#vote-overblown").click()
+    expect(page.locator(".vote-panel")).to_contain_text("You changed your vote to overblown.")
+    expect(page.locator(".tally-overblown")).to_contain_text("100%")
+    assert focused_id(page) == "vote-overblown"
+    assert_not_reloaded(page)
+
+
+def test_helpful_mark_toggles_in_place(page, concern):
+    comment = make_comment(concern, body="Worth marking")
+    page.reload()
+    page.evaluate("window.stillHere = true")
+    button = page.locator(f"#helpful-{comment.pk}")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    expect(button.locator(".helpful-count")).to_have_text("1")
+    assert focused_id(page) == f"helpful-{comment.pk}"
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+    assert not HelpfulMark.objects.exists()
+    assert_not_reloaded(page)
+
+
+def test_follow_toggles_in_place(page, concern):
+    page.locator("#follow-button").click()
+    expect(page.locator("#follow-button")).to_have_attribute("aria-pressed", "true")
+    assert focused_id(page) == "follow-button"
+    assert Follow.objects.get(concern=concern).is_active
+    assert_not_reloaded(page)
+
+
+def test_comment_appears_on_top_and_takes_focus(page, concern):
+    make_comment(concern, body="An earlier take")
+    page.reload()
+    page.evaluate("window.stillHere = true")
+    page.get_by_label("Your comment").fill("Posted without a reload")
+    page.locator("#post-comment").click()
+    first = page.locator("#comment-list > article.comment").first
+    expect(first).to_contain_text("Posted without a reload")
+    expect(first).to_be_focused()
+    expect(page.get_by_label("Your comment")).to_have_value("")
+    expect(page.locator("#comments-heading")).to_contain_text("2 comments")
+    assert_not_reloaded(page)
+
+
+def test_reply_appears_under_its_parent(page, concern):
+    parent = make_comment(concern, body="Reply to me")
+    page.reload()
+    page.evaluate("window.stillHere = true")
+    card = comment_card(page, "Reply to me")
+    card.locator("summary", has_text="Reply").click()
+    card.get_by_role("textbox").fill("Inline reply")
+    card.get_by_role("button", name="Post reply").click()
+    expect(page.locator(f"#replies-{parent.pk}")).to_contain_text("Inline reply")
+    expect(page.locator(f"#replies-{parent.pk} article.comment").first).to_be_focused()
+    assert Comment.objects.get(body="Inline reply").parent == parent
+    assert_not_reloaded(page)
+
+
+def test_refused_comment_keeps_its_text_in_place(page):
+    page.get_by_label("Your comment").fill("   ")
+    page.locator("#post-comment").click()
+    expect(page.locator("#comment-form")).to_contain_text("Write something before posting.")
+    assert not Comment.objects.exists()
+    assert_not_reloaded(page)
+
+
+def test_rate_limited_comment_says_when_and_keeps_text(page, settings):
+    settings.RATELIMIT_ENABLE = True
+    page.get_by_label("Your comment").fill("First one")
+    page.locator("#post-comment").click()
+    expect(page.locator("#comment-list")).to_contain_text("First one")
+    page.get_by_label("Your comment").fill("Second, too soon")
+    page.locator("#post-comment").click()
+    expect(page.locator("#comment-form")).to_contain_text("Please try again in")
+    expect(page.get_by_label("Your comment")).to_have_value("Second, too soon")
+    assert_not_reloaded(page)
+
+
+def test_load_more_appends_the_next_page(page, concern):
+    author = make_user()
+    for i in range(55):
+        make_comment(concern, author=author, body=f"Take number {i}")
+    page.reload()
+    page.evaluate("window.stillHere = true")
+    expect(page.locator("#comment-list > article.comment")).to_have_count(50)
+    page.locator("#load-more").click()
+    expect(page.locator("#comment-list > article.comment")).to_have_count(55)
+    expect(page.locator("#comment-list > article.comment").nth(50)).to_be_focused()
+    expect(page.locator("#load-more")).to_have_count(0)
+    assert_not_reloaded(page)
+
+
+def test_without_javascript_load_more_is_a_plain_link(open_page, concern):
+    author = make_user()
+    for i in range(55):
+        make_comment(concern, author=author, body=f"Take number {i}")
+    page = open_page(javascript=False)
+    page.goto(concern.get_absolute_url())
+    page.locator("#load-more").click()
+    expect(page.locator("#comment-list > article.comment")).to_have_count(5)
+    expect(page.get_by_role("link", name="Back to the newest comments")).to_be_visible()
