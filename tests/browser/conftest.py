@@ -80,13 +80,18 @@ def open_page(browser, live_server, request, js):
     """Return a function that opens a fresh browser page on the live server."""
     pages = []
 
-    def open_page(language="en", viewport=DESKTOP, javascript=None):
+    def open_page(
+        language="en", viewport=DESKTOP, javascript=None, color_scheme="light", bypass_csp=False
+    ):
         context = browser.new_context(
             base_url=live_server.url,
             java_script_enabled=js if javascript is None else javascript,
             locale={"en": "en-US", "ko": "ko-KR"}[language],
             extra_http_headers={"Accept-Language": language},
             viewport=viewport,
+            color_scheme=color_scheme,
+            # Only the accessibility checks inject a script (axe) into pages.
+            bypass_csp=bypass_csp,
         )
         page = context.new_page()
         page.set_default_timeout(10_000)
