@@ -22,6 +22,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/python
 # Compiled catalogs are built here, never committed.
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 %.mo: %.po
+	@command -v msgfmt >/dev/null || { echo "msgfmt not found: apt-get install gettext" >&2; exit 1; }
 	msgfmt --check -o $@ $<
 
 run: $(VENV)/.installed $(CATALOGS)
