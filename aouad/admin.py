@@ -4,6 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from moderation.models import ReportedComment
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """An admin for a record that nobody adds to, edits or removes by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class FearCheckAdminSite(admin.AdminSite):
     """The staff site: curation and moderation, with the review queue's size in view."""
 

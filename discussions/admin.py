@@ -5,6 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from aouad.admin import RecordAdmin
 from moderation.admin import CommentModerationActions, ReportInline
 
 from .models import (
@@ -94,23 +95,13 @@ class VoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(VoteEvent)
-class VoteEventAdmin(admin.ModelAdmin):
+class VoteEventAdmin(RecordAdmin):
     list_display = ("created_at", "user", "concern", "action", "previous_verdict", "verdict")
     list_filter = ("action", "verdict", "concern")
     search_fields = ("user__username", "concern__title")
     ordering = ("-created_at", "-pk")
     list_select_related = ("user", "concern")
     date_hierarchy = "created_at"
-
-    # The history is a record: nobody edits or removes it.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CommentRevisionInline(admin.TabularInline):

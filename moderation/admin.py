@@ -6,6 +6,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from aouad.admin import RecordAdmin
+
 from . import decisions
 from .models import ModerationEvent, Report, ReportedComment, Suspension
 
@@ -178,7 +180,7 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(RecordAdmin):
     list_display = ("created_at", "reason", "status", "reporter", "comment", "resolved_by")
     list_filter = ("status", "reason", "created_at")
     search_fields = ("reporter__username", "comment__body", "note")
@@ -194,17 +196,8 @@ class ReportAdmin(admin.ModelAdmin):
         "resolved_at",
         "resolved_by",
     )
-    date_hierarchy = "created_at"
-
     # Reports are resolved through the review queue, so the log stays whole.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    date_hierarchy = "created_at"
 
 
 class SuspensionForm(forms.ModelForm):
@@ -308,20 +301,10 @@ class SuspensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ModerationEvent)
-class ModerationEventAdmin(admin.ModelAdmin):
+class ModerationEventAdmin(RecordAdmin):
     list_display = ("created_at", "actor", "action", "target_user", "comment", "reason")
     list_filter = ("action", "created_at")
     search_fields = ("actor__username", "target_user__username", "reason")
     ordering = ("-created_at", "-pk")
     list_select_related = ("actor", "target_user", "comment")
     date_hierarchy = "created_at"
-
-    # The audit trail is a record: nobody adds, edits or removes entries.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -44,28 +44,43 @@ def _log(action, moderator, comment=None, user=None, **facts):
     )
 
 
+def _move(comments, moderator, reason, *, among, to, reports, action):
+    """Give the comments that are in one of `among` the status `to`, and log it."""
+    moved = _locked(comments, among)
+    for comment in moved:
+        comment.status = to
+        comment.save(update_fields=["status", "updated_at"])
+        _resolve(comment, moderator, reports)
+        _log(action, moderator, comment, reason=reason)
+    return moved
+
+
 @transaction.atomic
 def hide_comments(comments, moderator, reason=""):
     """Hide comments from public pages and uphold their open reports."""
-    hidden = _locked(comments, REMOVABLE)
-    for comment in hidden:
-        comment.status = CommentStatus.HIDDEN
-        comment.save(update_fields=["status", "updated_at"])
-        _resolve(comment, moderator, Report.Status.UPHELD)
-        _log(ModerationEvent.Action.HIDE, moderator, comment, reason=reason)
-    return hidden
+    return _move(
+        comments,
+        moderator,
+        reason,
+        among=REMOVABLE,
+        to=CommentStatus.HIDDEN,
+        reports=Report.Status.UPHELD,
+        action=ModerationEvent.Action.HIDE,
+    )
 
 
 @transaction.atomic
 def restore_comments(comments, moderator, reason=""):
     """Put hidden or held comments back; any open reports on them are dismissed."""
-    restored = _locked(comments, [CommentStatus.HIDDEN, CommentStatus.HELD])
-    for comment in restored:
-        comment.status = CommentStatus.VISIBLE
-        comment.save(update_fields=["status", "updated_at"])
-        _resolve(comment, moderator, Report.Status.DISMISSED)
-        _log(ModerationEvent.Action.RESTORE, moderator, comment, reason=reason)
-    return restored
+    return _move(
+        comments,
+        moderator,
+        reason,
+        among=[CommentStatus.HIDDEN, CommentStatus.HELD],
+        to=CommentStatus.VISIBLE,
+        reports=Report.Status.DISMISSED,
+        action=ModerationEvent.Action.RESTORE,
+    )
 
 
 @transaction.atomic
