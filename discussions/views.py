@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
-from django_htmx.http import retarget
+from django_htmx.http import HttpResponseClientRedirect, retarget
 
 from aouad.throttling import retry_after, same_text_key, too_many_requests, wait_message
 from moderation.decorators import refuse_when_suspended
@@ -251,7 +251,9 @@ def _signed_in_post(view):
         if request.method != "POST":
             return redirect(concern)
         if not request.user.is_authenticated:
-            return redirect_to_login(concern.get_absolute_url())
+            login = redirect_to_login(concern.get_absolute_url())
+            # An inline request whose session expired goes to the login page whole.
+            return HttpResponseClientRedirect(login.url) if request.htmx else login
         return view(request, concern, *args, **kwargs)
 
     return wrapper
@@ -267,7 +269,18 @@ def vote(request, concern):
         return redirect(concern)
     wait = retry_after(request, "vote")
     if wait:
-        return too_many_requests(request, wait, _("You're voting very fast."))
+        message = _("You're voting very fast.")
+        if request.htmx:
+            response = _render_concern(
+                request,
+                _get_concern(concern.slug),
+                status=429,
+                part="vote-panel",
+                vote_feedback=f"{message} {wait_message(wait)}",
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return too_many_requests(request, wait, message)
     verdict = form.cleaned_data["verdict"]
     outcome = cast_vote(request.user, concern, verdict)
     label = dict(form.fields["verdict"].choices)[verdict]

@@ -244,3 +244,15 @@ def test_limits_live_in_redis_when_configured():
     assert type(caches["default"]).__name__ == "RedisCache"
     cache.set("probe", 1)
     assert cache.get("probe") == 1
+
+
+def test_rate_limited_inline_vote_answers_with_the_panel(fan_client, concern):
+    for verdict in ["justified", "overblown"] * 15:
+        fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": verdict})
+    response = fan_client.post(
+        f"/concerns/{concern.slug}/vote/", {"verdict": "justified"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 429
+    assert response.text.lstrip().startswith('<aside class="vote-panel" id="vote-panel"')
+    assert "voting very fast." in response.text
+    assert "<html" not in response.text

@@ -190,3 +190,14 @@ def test_remove_as_spam_is_all_or_nothing(monkeypatch, concern):
     with pytest.raises(RuntimeError):
         decisions.remove_as_spam(spammer, make_moderator(), "spam")
     assert Comment.objects.get().status == "visible"
+
+
+def test_suspended_inline_vote_reloads_the_page_to_show_the_notice(fan_client, suspended, concern):
+    response = fan_client.post(
+        f"/concerns/{concern.slug}/vote/",
+        {"verdict": "justified"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{concern.get_absolute_url()}",
+    )
+    assert response["HX-Redirect"] == f"http://testserver{concern.get_absolute_url()}"
+    assert not Vote.objects.exists()

@@ -128,3 +128,8 @@ def test_history_replays_to_current_votes(fan, concern):
     for event in VoteEvent.objects.order_by("created_at", "pk"):
         replayed = event.verdict or None
     assert replayed == current_verdict(fan, concern) == "justified"
+
+
+def test_inline_vote_after_session_expired_goes_to_login(client, concern):
+    response = client.post(vote_url(concern), {"verdict": "justified"}, HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"] == f"/accounts/login/?next=/concerns/{concern.slug}/"
