@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -92,3 +93,19 @@ def test_database_url_selects_postgresql():
 def test_embedded_default_is_sqlite():
     result = run_settings(DEBUG="1", DATABASE_URL="")
     assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+@pytest.mark.django_db
+def test_production_static_files_build_and_resolve(tmp_path, settings, client):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    assert (tmp_path / "staticfiles.json").exists()
+    html = client.get("/").text
+    hashed = re.findall(
+        r"/static/(css/site\.[0-9a-f]{12}\.css|vendor/htmx/htmx\.min\.[0-9a-f]{12}\.js)", html
+    )
+    assert len(hashed) == 2
