@@ -502,7 +502,7 @@ def update_detail(request, slug):
 
 def _concern_json(request, concern):
     tally = concern.tally
-    return {
+    data = {
         "slug": concern.slug,
         "title": concern.title,
         "url": request.build_absolute_uri(concern.get_absolute_url()),
@@ -510,12 +510,17 @@ def _concern_json(request, concern):
         "overblown": tally.overblown,
         "comments": concern.comment_count,
     }
+    if not concern.results_visible:
+        # The same rule as the pages: no peeking at the tally before voting.
+        data.update(justified=None, overblown=None, results_hidden=True)
+    return data
 
 
 @require_GET
 def api_concern_list(request):
     """List every concern with its tally as JSON."""
-    concerns = Concern.objects.with_tallies().order_by("article", "position", "pk")
+    concerns = list(Concern.objects.with_tallies().order_by("article", "position", "pk"))
+    _results_visible(request.user, concerns)
     return JsonResponse([_concern_json(request, c) for c in concerns], safe=False)
 
 
@@ -525,4 +530,5 @@ def api_concern_detail(request, slug):
     concern = Concern.objects.with_tallies().filter(slug=slug).first()
     if concern is None:
         return JsonResponse({"error": _("No concern with that slug.")}, status=404)
+    _results_visible(request.user, [concern])
     return JsonResponse(_concern_json(request, concern))

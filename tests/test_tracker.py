@@ -433,3 +433,12 @@ def test_single_day_chart_has_one_centred_date_and_a_dot():
 def test_large_counts_use_a_thousands_separator():
     html = render_to_string("includes/_tally.html", {"tally": Tally(16109, 8891)})
     assert "(16,109)" in html and "25,000 votes" in html
+
+
+def test_api_hides_tallies_until_the_visitor_has_voted(client, fan, blind):
+    data = client.get(f"/api/concerns/{blind.slug}/").json()
+    assert (data["justified"], data["overblown"], data["results_hidden"]) == (None, None, True)
+    cast_vote(fan, blind, "justified")
+    client.force_login(fan)
+    data = client.get("/api/concerns/").json()[0]
+    assert (data["justified"], "results_hidden" in data) == (4, False)
