@@ -418,14 +418,6 @@ class CommentQuerySet(models.QuerySet):
         visible_reply = Comment.objects.visible().filter(root=OuterRef("pk"))
         return self.top_level().filter(Q(status=CommentStatus.VISIBLE) | Exists(visible_reply))
 
-    def hide(self):
-        """Hide these comments from public pages; the rows stay."""
-        return self.update(status=Comment.Status.HIDDEN, updated_at=timezone.now())
-
-    def restore(self):
-        """Put hidden comments back on public pages."""
-        return self.update(status=Comment.Status.VISIBLE, updated_at=timezone.now())
-
 
 class Comment(models.Model):
     """A fan's argument about a concern, or a reply to one."""

@@ -161,65 +161,81 @@ def _listing_options(request):
     )
 
 
-def _concern_context(request, concern, comment_form=None, focus_first=False):
-    """Everything the concern page shows, for the whole page or one of its parts."""
+def _concern_context(request, concern, comment_form=None, *, opinion, threads, focus_first):
+    """What the concern page shows; inline answers ask only for the parts they render."""
     user = request.user
     user_vote = suspension = None
-    following = False
-    marked = set()
-    sort, stance = _listing_options(request)
-    page = _comment_threads(concern, request.GET.get("page"), sort, stance)
-    if focus_first and page.object_list:
-        # Comments loaded in place take focus, so keyboard users carry on there.
-        page.object_list[0].just_posted = True
     if user.is_authenticated:
         user_vote = Vote.objects.filter(user=user, concern=concern).first()
         suspension = user.active_suspension()
-        following = Follow.objects.filter(user=user, concern=concern, is_active=True).exists()
-        marked = set(
-            HelpfulMark.objects.filter(user=user, comment__concern=concern).values_list(
-                "comment", flat=True
-            )
-        )
     _results_visible(user, [concern])
-    news = concern.update_effects.public().select_related("update")
-    if comment_form is None:
-        comment_form = CommentForm(concern=concern)
-    return {
+    context = {
         "concern": concern,
-        "tally": concern.tally,
         "user_vote": user_vote,
         "suspension": suspension,
-        "following": following,
-        "helpful_marked": marked,
-        "vote_form": VoteForm(),
-        "comment_form": comment_form,
-        "page": page,
-        "sort": sort,
-        "stance": stance,
-        "stances": Stance.choices,
-        "best_arguments": _best_arguments(concern),
-        "news": news,
-        "news_status": news.news_status(),
-        "reconsider": _reconsider(user_vote, news),
-        "chart": opinion_chart(
-            daily_tallies(
-                concern.daily_shifts.values_list("day", "justified_change", "overblown_change")
-            ),
-            news,
-        ),
+        "comment_form": comment_form or CommentForm(concern=concern),
     }
+    if opinion:
+        news = concern.update_effects.public().select_related("update")
+        shifts = concern.daily_shifts.values_list("day", "justified_change", "overblown_change")
+        context |= {
+            "tally": concern.tally,
+            "following": user.is_authenticated
+            and Follow.objects.filter(user=user, concern=concern, is_active=True).exists(),
+            "news": news,
+            "news_status": news.news_status(),
+            "reconsider": _reconsider(user_vote, news),
+            "chart": opinion_chart(daily_tallies(shifts), news),
+        }
+    if threads:
+        sort, stance = _listing_options(request)
+        page = _comment_threads(concern, request.GET.get("page"), sort, stance)
+        if focus_first and page.object_list:
+            # Comments loaded in place take focus, so keyboard users carry on there.
+            page.object_list[0].just_posted = True
+        marked = set()
+        if user.is_authenticated:
+            marked = set(
+                HelpfulMark.objects.filter(user=user, comment__concern=concern).values_list(
+                    "comment", flat=True
+                )
+            )
+        context |= {
+            "page": page,
+            "sort": sort,
+            "stance": stance,
+            "stances": Stance.choices,
+            "helpful_marked": marked,
+            "best_arguments": _best_arguments(concern),
+        }
+    return context
 
 
 def _render_concern(
-    request, concern, comment_form=None, status=200, part="", focus_first=False, **extra
+    request,
+    concern,
+    comment_form=None,
+    status=200,
+    part="",
+    *,
+    opinion=True,
+    threads=True,
+    focus_first=False,
+    **extra,
 ):
     """Render the concern page, or one named part of it for htmx."""
-    context = _concern_context(request, concern, comment_form, focus_first) | extra
+    context = _concern_context(
+        request,
+        concern,
+        comment_form,
+        opinion=opinion,
+        threads=threads,
+        focus_first=focus_first,
+    )
     template = "discussions/concern_detail.html"
     if part:
         template = part if "/" in part else f"{template}#{part}"
-    return render(request, template, context, status=status)
+    return render(request, template, context | extra, status=status)
 
 
 def _get_concern(slug):
@@ -230,7 +246,9 @@ def concern_detail(request, slug):
     """Show a concern, its tally, the vote and comment forms, and the comments."""
     concern = _get_concern(slug)
     if request.htmx and request.htmx.target == "load-more":
-        return _render_concern(request, concern, part="comment-page", focus_first=True)
+        return _render_concern(
+            request, concern, part="comment-page", opinion=False, focus_first=True
+        )
     return _render_concern(request, concern)
 
 
@@ -276,6 +294,7 @@ def vote(request, concern):
                 _get_concern(concern.slug),
                 status=429,
                 part="vote-panel",
+                threads=False,
                 vote_feedback=f"{message} {wait_message(wait)}",
             )
             response["Retry-After"] = str(wait)
@@ -290,6 +309,7 @@ def vote(request, concern):
             request,
             _get_concern(concern.slug),
             part="discussions/concern_swaps.html#vote",
+            threads=False,
             vote_feedback=feedback,
         )
     messages.success(request, feedback)
@@ -305,7 +325,9 @@ def keep(request, concern):
     else:
         feedback = _("Noted: your vote stands.")
     if request.htmx:
-        return _render_concern(request, concern, part="reconsider", keep_feedback=feedback)
+        return _render_concern(
+            request, concern, part="reconsider", threads=False, keep_feedback=feedback
+        )
     messages.success(request, feedback)
     return redirect(concern)
 
@@ -405,6 +427,8 @@ def _posted_inline(request, comment):
             request,
             concern,
             part="discussions/concern_swaps.html#reply-posted",
+            opinion=False,
+            threads=False,
             new_comment=comment,
             parent=parent,
         )
@@ -412,6 +436,8 @@ def _posted_inline(request, comment):
         request,
         concern,
         part="discussions/concern_swaps.html#comment-posted",
+        opinion=False,
+        threads=False,
         new_comment=comment,
         comment_feedback=_("Your comment is posted."),
     )
@@ -437,7 +463,9 @@ def _refused_inline(request, concern, form, status):
         )
     # The reply's comment is gone: show the error where the main form is.
     return retarget(
-        _render_concern(request, concern, form, status=status, part="comment-form"),
+        _render_concern(
+            request, concern, form, status=status, part="comment-form", opinion=False, threads=False
+        ),
         "#comment-form",
     )
 

@@ -3,7 +3,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from discussions.models import Comment, SeasonUpdate, UpdateEffect, Vote
-from tests.factories import make_comment, make_staff, make_update, make_user
+from moderation import decisions
+from tests.factories import make_comment, make_moderator, make_staff, make_update, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def test_hide_comments_action_hides_and_page_drops_it(admin_client, client, data
 
 def test_restore_comments_action_brings_it_back(admin_client, client, data):
     comment = data["comment"]
-    Comment.objects.filter(pk=comment.pk).hide()
+    decisions.hide_comments([comment], make_moderator())
     response = admin_client.post(
         reverse("admin:discussions_comment_changelist"),
         {"action": "restore_comments", "_selected_action": [comment.pk]},

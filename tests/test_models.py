@@ -14,10 +14,12 @@ from discussions.models import (
     Vote,
     VoteEvent,
 )
+from moderation import decisions
 from tests.factories import (
     make_article,
     make_comment,
     make_concern,
+    make_moderator,
     make_update,
     make_user,
 )
@@ -79,7 +81,7 @@ def test_reply_without_root_is_refused_by_database(concern, fan):
 
 def test_hiding_keeps_the_row(concern):
     comment = make_comment(concern)
-    Comment.objects.filter(pk=comment.pk).hide()
+    decisions.hide_comments([comment], make_moderator())
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HIDDEN
     assert not Comment.objects.visible().filter(pk=comment.pk).exists()
@@ -87,7 +89,7 @@ def test_hiding_keeps_the_row(concern):
 
 def test_restore_puts_comment_back(concern):
     comment = make_comment(concern, status=Comment.Status.HIDDEN)
-    Comment.objects.filter(pk=comment.pk).restore()
+    decisions.restore_comments([comment], make_moderator())
     assert Comment.objects.visible().filter(pk=comment.pk).exists()
 
 

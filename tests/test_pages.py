@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from discussions.models import SeasonUpdate, UpdateEffect, Vote
-from tests.factories import PASSWORD, make_article, make_comment, make_concern, make_update
+from tests.factories import (
+    PASSWORD,
+    make_article,
+    make_comment,
+    make_concern,
+    make_update,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +38,7 @@ def test_home_shows_article_attribution_and_summary(client, article):
 def test_home_shows_each_concern_with_tally_and_comment_count(client, article):
     concern = make_concern(article, title="Tired tropes")
     for verdict in ["justified", "justified", "justified", "overblown"]:
-        Vote.objects.create(user=make_user_fast(), concern=concern, verdict=verdict)
+        Vote.objects.create(user=make_user(), concern=concern, verdict=verdict)
     make_comment(concern)
     html = client.get("/").text
     assert "Tired tropes" in html
@@ -40,11 +47,6 @@ def test_home_shows_each_concern_with_tally_and_comment_count(client, article):
     assert '<rect class="bar-justified" x="0" y="0" width="75"' in html
     assert "1 comment" in html
     assert concern.get_absolute_url() in html
-
-
-def make_user_fast():
-    n = User.objects.count()
-    return User.objects.create(username=f"voter{n}")
 
 
 def test_home_lists_latest_published_updates_only(client, article):
@@ -124,7 +126,7 @@ def test_unpublished_update_detail_is_404(client, db, fields):
 
 
 def test_api_lists_concerns_with_tallies(client, concern):
-    Vote.objects.create(user=make_user_fast(), concern=concern, verdict="overblown")
+    Vote.objects.create(user=make_user(), concern=concern, verdict="overblown")
     make_comment(concern)
     make_comment(concern, status="hidden")
     data = client.get("/api/concerns/").json()

@@ -73,7 +73,7 @@ def test_report_without_reason_explains(fan_client, comment):
 
 
 def test_hidden_comment_cannot_be_reported(fan_client, comment):
-    Comment.objects.filter(pk=comment.pk).hide()
+    decisions.hide_comments([comment], make_moderator())
     assert fan_client.post(report_url(comment), {"reason": "spam"}).status_code == 404
 
 

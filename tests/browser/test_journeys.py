@@ -34,11 +34,11 @@ def sign_up(page, username):
     expect(page.locator(".messages")).to_contain_text(f"Welcome, {username}!")
 
 
-def log_in(page, user, path="/accounts/login/"):
+def log_in(page, user, path="/accounts/login/", button="Log in"):
     page.goto(path)
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form, #content form").get_by_role("button", name="Log in").click()
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form, #content form").get_by_role("button", name=button).click()
 
 
 def comment_card(page, text):

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from moderation import decisions
 from notifications.delivery import follow
+from tests.browser.test_journeys import log_in
 from tests.factories import (
     age_account,
     make_comment,
@@ -45,19 +46,12 @@ def assert_korean(page):
     assert found == [], f"{page.url}: {found}"
 
 
-def korean_log_in(page, user):
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill("zombie-proof-passphrase-42")
-    page.locator("main form").get_by_role("button", name="로그인").click()
-
-
 def test_korean_session_sees_korean_everywhere(open_page, site):
     page = open_page(language="ko")
     for path in ["/", "/updates/", "/accounts/signup/", "/accounts/login/", "/moderation/"]:
         page.goto(path)
         assert_korean(page)
-    korean_log_in(page, site["fan"])
+    log_in(page, site["fan"], button="로그인")
     concern = site["concern"]
     pages = [
         concern.get_absolute_url(),
@@ -77,7 +71,7 @@ def test_korean_session_sees_korean_everywhere(open_page, site):
 def test_korean_suspension_notice(open_page, site):
     make_suspension(site["fan"], days=3)
     page = open_page(language="ko")
-    korean_log_in(page, site["fan"])
+    log_in(page, site["fan"], button="로그인")
     page.goto(site["concern"].get_absolute_url())
     expect(page.locator(".suspension-notice").first).to_contain_text("계정이 이용 정지되었습니다.")
     assert_korean(page)
