@@ -3,7 +3,6 @@ PYTHON ?= python3.12
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DEBUG ?= 1
 
 .PHONY: run test bench lint format messages clean
 

@@ -1,7 +1,24 @@
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
 from tests.factories import make_concern, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionstart(session):
+    """Compile the message catalogs, so plain `pytest` tests Korean as `make test` does."""
+    for po in ROOT.glob("locale/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        if shutil.which("msgfmt") is None:
+            raise pytest.UsageError("msgfmt not found: apt-get install gettext")
+        subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
 
 
 @pytest.fixture
@@ -18,12 +35,6 @@ def fan(db):
 def fan_client(client, fan):
     client.force_login(fan)
     return client
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Real hashing is deliberately slow; it proves nothing here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

@@ -56,16 +56,18 @@ def test_seed_concern_descriptions_are_two_to_four_sentences():
         assert 2 <= concern.description.count(". ") + 1 <= 4
 
 
-def run_settings(**env):
-    """Import the settings in a fresh interpreter with only the given variables."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    clean.pop("ALLOWED_HOSTS", None)
+PRODUCTION_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "SMTP_HOST", "MAIL_BACKEND"}
+
+
+def run_python(code, **env):
+    """Run Python in a fresh interpreter with none of production's variables but these."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_VARIABLES | {"DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import aouad.settings as s; print(s.DATABASES['default']['ENGINE'])",
-        ],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
@@ -73,26 +75,85 @@ def run_settings(**env):
     )
 
 
-def test_production_without_secret_key_fails_loudly():
-    result = run_settings(ALLOWED_HOSTS="fears.example")
+def run_settings(module, **env):
+    """Import one settings module; print its database engine and DEBUG."""
+    return run_python(
+        f"import {module} as s; print(s.DATABASES['default']['ENGINE'], s.DEBUG)", **env
+    )
+
+
+PRODUCTION = {
+    "SECRET_KEY": "s" * 50,
+    "ALLOWED_HOSTS": "fears.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SMTP_HOST": "mail.fears.example",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "SMTP_HOST"])
+def test_production_without_a_required_variable_fails_loudly(missing):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = run_settings("aouad.settings.prod", **env)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_with_its_variables_starts_with_debug_off():
+    result = run_settings("aouad.settings.prod", **PRODUCTION, DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "False"
+
+
+def test_development_needs_no_variable():
+    result = run_settings("aouad.settings.dev")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[1] == "True"
+
+
+def test_database_url_selects_postgresql():
+    result = run_settings("aouad.settings.dev", DATABASE_URL="postgres://u@127.0.0.1:5432/x")
+    assert result.stdout.split()[0] == "django.db.backends.postgresql"
+
+
+def test_embedded_default_is_sqlite():
+    result = run_settings("aouad.settings.dev", DATABASE_URL="")
+    assert result.stdout.split()[0] == "django.db.backends.sqlite3"
+
+
+SETTINGS_MODULE_OF = "import os, {entry}; print(os.environ['DJANGO_SETTINGS_MODULE'])"
+
+
+def test_manage_py_defaults_to_development():
+    result = run_python(
+        "import sys, runpy; sys.argv = ['manage.py', 'shell', '--no-imports', '-c', "
+        "'from django.conf import settings; print(settings.SETTINGS_MODULE)']; "
+        "runpy.run_path('manage.py', run_name='__main__')"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "aouad.settings.dev"
+
+
+@pytest.mark.parametrize("entry", ["aouad.wsgi", "aouad.asgi"])
+def test_servers_default_to_production(entry):
+    result = run_python(SETTINGS_MODULE_OF.format(entry=entry), **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "aouad.settings.prod"
+
+
+@pytest.mark.parametrize("entry", ["aouad.wsgi", "aouad.asgi"])
+def test_servers_refuse_to_start_without_production_variables(entry):
+    result = run_python(f"import {entry}")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_without_allowed_hosts_fails_loudly():
-    result = run_settings(SECRET_KEY="s" * 50)
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must be set" in result.stderr
-
-
-def test_database_url_selects_postgresql():
-    result = run_settings(DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/x")
-    assert result.stdout.strip() == "django.db.backends.postgresql"
-
-
-def test_embedded_default_is_sqlite():
-    result = run_settings(DEBUG="1", DATABASE_URL="")
-    assert result.stdout.strip() == "django.db.backends.sqlite3"
+def test_django_settings_module_always_wins():
+    result = run_python(
+        SETTINGS_MODULE_OF.format(entry="aouad.wsgi"),
+        DJANGO_SETTINGS_MODULE="aouad.settings.dev",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "aouad.settings.dev"
 
 
 @pytest.mark.django_db

@@ -1,8 +1,9 @@
-"""Settings for the All of Us Are Dead fan site.
+"""Settings shared by every environment.
 
-Everything that differs between a laptop and production comes from environment
-variables. With DEBUG unset the site assumes production and refuses to start
-without the variables production needs.
+Each environment is a module beside this one: `dev` (the default for
+manage.py), `test` (pytest), and `prod` (the default for wsgi/asgi, which
+refuses to start without the variables production needs). What differs
+between machines comes from environment variables, read here or there.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env_bool(name, default=False):
@@ -32,23 +33,19 @@ def env_list(name, default=()):
     return items or list(default)
 
 
-def env_required(name, dev_default):
-    """Read a variable that production must set; development gets a default."""
-    value = os.environ.get(name, "")
-    if value:
-        return value
-    if DEBUG:
-        return dev_default
-    raise ImproperlyConfigured(f"The environment variable {name} must be set when DEBUG is off.")
+def env_required(name):
+    """Read a variable that must be set, or refuse to start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be set for production settings "
+            f"(DJANGO_SETTINGS_MODULE={os.environ.get('DJANGO_SETTINGS_MODULE')})."
+        )
+    return value
 
 
-DEBUG = env_bool("DEBUG")
+DEBUG = False
 
-SECRET_KEY = env_required("SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
-
-ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", env_required("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
-)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -130,8 +127,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
-    # A file, not memory, so tests exercise the locking the site relies on.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -162,37 +157,32 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        # Hashed, compressed files need collectstatic; development serves
-        # straight from static/ so an edit shows without a build step.
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
+    # Hashed, compressed files need collectstatic; production sets that up.
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get(
-            "MAIL_BACKEND",
-            "django.core.mail.backends.console.EmailBackend"
-            if DEBUG
-            else "django.core.mail.backends.smtp.EmailBackend",
-        ),
+        "BACKEND": os.environ.get("MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
         "OPTIONS": {},
     }
 }
-if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
-    MAILERS["default"]["OPTIONS"] = {
-        "host": env_required("SMTP_HOST", "localhost"),
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
+
+def smtp_options(host):
+    """Django's SMTP mailer options, from the SMTP_* variables."""
+    return {
+        "host": host,
         "port": int(os.environ.get("SMTP_PORT", "587")),
         "username": os.environ.get("SMTP_USER", ""),
         "password": os.environ.get("SMTP_PASSWORD", ""),
         "use_tls": env_bool("SMTP_USE_TLS", True),
     }
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
+
+if MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = smtp_options(os.environ.get("SMTP_HOST", "localhost"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -211,8 +201,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
@@ -256,15 +246,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 
-# Production shares rate-limit counters across workers through Redis.
-REDIS_URL = env_required("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
+# Rate-limit counters must be shared by every worker, so production needs
+# Redis; elsewhere it is used when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+
+
+def redis_cache(url):
+    return {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "KEY_PREFIX": "aouad",
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+CACHES = (
+    redis_cache(REDIS_URL)
+    if REDIS_URL
+    else {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+)

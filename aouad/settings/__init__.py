@@ -1,0 +1,1 @@
+"""Settings as a package: base, dev (manage.py's default), test, prod (wsgi/asgi's)."""

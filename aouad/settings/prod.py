@@ -1,0 +1,31 @@
+"""Production: the default for wsgi/asgi. It refuses to start without its variables."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import MAILERS, env_required, redis_cache, smtp_options
+
+DEBUG = False
+
+SECRET_KEY = env_required("SECRET_KEY")
+ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
+ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]
+
+# Every gunicorn worker must see the same rate-limit counters.
+REDIS_URL = env_required("REDIS_URL")
+CACHES = redis_cache(REDIS_URL)
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+if "MAIL_BACKEND" not in os.environ:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": smtp_options(env_required("SMTP_HOST")),
+        }
+    }
+elif MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = smtp_options(env_required("SMTP_HOST"))

@@ -1,0 +1,14 @@
+"""pytest: development settings with fast hashing and a database file of its own."""
+
+from .dev import *  # noqa: F403
+
+DEBUG = False
+
+# Real hashing is deliberately slow; it proves nothing here.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend", "OPTIONS": {}}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory, so tests exercise the locking the site relies on.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}  # noqa: F405
