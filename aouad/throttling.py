@@ -4,8 +4,6 @@ The limits themselves are settings (RATE_LIMITS); counters live in Django's
 cache, which is Redis in production so every worker shares them.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -25,12 +23,6 @@ def retry_after(request, limit, key="user", rate=None):
     if usage is None or not usage["should_limit"]:
         return None
     return max(usage["time_left"], 1)
-
-
-def same_text_key(text):
-    """Return a key that is the same for one fan posting the same text."""
-    digest = hashlib.sha256(text.strip().encode()).hexdigest()
-    return lambda group, request: f"{request.user.pk}:{digest}"
 
 
 def wait_message(seconds):

@@ -39,31 +39,37 @@ class CommentEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["stance"].choices = Stance.choices
+        # A comment need not take sides: left out, the stance stays as it is,
+        # which for a new comment is the model's default.
+        self.fields["stance"].required = False
         self.fields["body"].widget.attrs["maxlength"] = Comment.BODY_MAX_LENGTH
+
+    def clean_stance(self):
+        return self.cleaned_data["stance"] or self.instance.stance
+
+
+# The largest primary key the database can hold (a 64-bit signed integer).
+MAX_PK = 2**63 - 1
 
 
 class CommentForm(CommentEditForm):
     """A new comment or reply on one concern."""
 
-    parent = forms.IntegerField(
-        required=False,
-        min_value=1,
-        widget=forms.HiddenInput,
-        error_messages={
-            "invalid": _("The comment you are replying to could not be found."),
-            "min_value": _("The comment you are replying to could not be found."),
-        },
-    )
+    # Text, not an integer field: Python's int() reads "²" and "٣" as digits,
+    # and a number past the column's range fails in the database, not here.
+    parent = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, concern, **kwargs):
         self.concern = concern
         super().__init__(*args, **kwargs)
 
     def clean_parent(self):
-        parent_pk = self.cleaned_data.get("parent")
-        if parent_pk is None:
+        raw = self.cleaned_data.get("parent")
+        if not raw:
             return None
-        parent = Comment.objects.visible().filter(pk=parent_pk).select_related("concern").first()
+        parent = None
+        if raw.isascii() and raw.isdigit() and 0 < int(raw) <= MAX_PK:
+            parent = Comment.objects.visible().filter(pk=int(raw)).select_related("concern").first()
         if parent is None:
             raise forms.ValidationError(
                 _("The comment you are replying to could not be found."),
@@ -94,3 +100,18 @@ class CommentForm(CommentEditForm):
         if commit:
             comment.save()
         return comment
+
+
+def reply_options(form=None):
+    """The stance and spoiler choices a reply form shows: the fan's own after a refusal."""
+    stance = form["stance"].value() if form is not None else None
+    if stance not in Stance.values:
+        stance = Comment._meta.get_field("stance").default
+    return {
+        "stances": [(value, label, value == stance) for value, label in Stance.choices],
+        "spoiler": bool(form is not None and form["is_spoiler"].value()),
+    }
+
+
+# What every fresh reply form starts with, worked out once.
+FRESH_REPLY = reply_options()

@@ -402,6 +402,14 @@ class CommentQuerySet(models.QuerySet):
             )
         ).order_by("-score", "-created_at", "-pk")
 
+    def posted_again(self, author, body, since):
+        """Return the author's latest saved comment with this very text since then, if any."""
+        return (
+            self.filter(author=author, body=body, created_at__gte=since)
+            .order_by("-created_at")
+            .first()
+        )
+
     def visible(self):
         """Return comments that public pages may show."""
         return self.filter(status=Comment.Status.VISIBLE)

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
-from aouad.throttling import retry_after, same_text_key, too_many_requests, wait_message
+from aouad.throttling import retry_after, too_many_requests, wait_message
 from moderation.decorators import refuse_when_suspended
 from notifications.models import Follow
 
 from .authoring import edit_comment, post_comment
 from .charts import daily_tallies, opinion_chart, sparkline
-from .forms import CommentEditForm, CommentForm, VoteForm
+from .forms import FRESH_REPLY, CommentEditForm, CommentForm, VoteForm, reply_options
 from .models import (
     Article,
     Comment,
@@ -174,6 +174,7 @@ def _concern_context(request, concern, comment_form=None, *, opinion, threads, f
         "user_vote": user_vote,
         "suspension": suspension,
         "comment_form": comment_form or CommentForm(concern=concern),
+        "reply_options": FRESH_REPLY,
     }
     if opinion:
         news = concern.update_effects.public().select_related("update")
@@ -351,22 +352,48 @@ def helpful(request, pk):
         return render(
             request,
             "includes/_helpful_form.html",
-            {"comment": comment, "marked_helpful": not removed, "here": request.POST.get("next")},
+            {
+                "comment": comment,
+                "marked_helpful": not removed,
+                "here": _same_site_path(request, request.POST.get("next", "")) or "",
+            },
         )
     return redirect(target)
 
 
+def _same_site_path(request, target):
+    """Return target when it is a path on this site, else None.
+
+    A bare word ("foo") would resolve against the current URL, and anything
+    with a scheme or host could lead off-site, so only "/..." paths pass.
+    """
+    if (
+        target.startswith("/")
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return None
+
+
 def _safe_return(request, comment):
     """Go back to the page the fan was on (same site only), at the comment."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    target = _same_site_path(request, request.POST.get("next", ""))
+    if target:
         return f"{target.split('#')[0]}#comment-{comment.pk}"
     return comment.get_absolute_url()
 
 
 def _comment_limit_error(request, body):
-    """Return why this comment must wait, counting it against the limits, or None."""
+    """Return why this comment must wait, counting it against the limits, or None.
+
+    The checks that read saved comments come first, so an attempt refused for
+    them never uses up the fan's allowance in the rate limiter.
+    """
     user = request.user
+    now = timezone.now()
     if (
         user.is_new_account
         and Comment.objects.filter(author=user).count() >= settings.NEW_ACCOUNT_MAX_COMMENTS
@@ -377,11 +404,12 @@ def _comment_limit_error(request, body):
                 "You can post again once your account is a day old."
             )
             % {"n": settings.NEW_ACCOUNT_MAX_COMMENTS},
-            int((user.date_joined + settings.NEW_ACCOUNT_AGE - timezone.now()).total_seconds()) + 1,
+            int((user.date_joined + settings.NEW_ACCOUNT_AGE - now).total_seconds()) + 1,
         )
-    wait = retry_after(request, "comment-same-text", key=same_text_key(body))
-    if wait:
-        return _("You posted this same text a moment ago."), wait
+    repeated = Comment.objects.posted_again(user, body, since=now - settings.COMMENT_REPEAT_WINDOW)
+    if repeated is not None:
+        wait = repeated.created_at + settings.COMMENT_REPEAT_WINDOW - now
+        return _("You posted this same text a moment ago."), int(wait.total_seconds()) + 1
     limit = "comment-new-account" if user.is_new_account else "comment"
     wait = retry_after(request, limit)
     if wait:
@@ -444,21 +472,18 @@ def _posted_inline(request, comment):
 
 
 def _refused_inline(request, concern, form, status):
-    """Answer htmx with the form again, its errors shown and the text kept."""
-    parent_pk = request.POST.get("parent", "")
-    parent = None
-    if parent_pk.isdigit():
-        parent = (
-            Comment.objects.visible()
-            .filter(pk=parent_pk, concern=concern)
-            .select_related("author")
-            .first()
-        )
+    """Answer htmx with the form again, its errors shown and everything the fan entered kept."""
+    parent = form.cleaned_data.get("parent")
     if parent is not None:
         return render(
             request,
             "includes/_reply_form.html",
-            {"comment": parent, "concern": concern, "reply_form": form},
+            {
+                "comment": parent,
+                "concern": concern,
+                "reply_form": form,
+                "reply_options": reply_options(form),
+            },
             status=status,
         )
     # The reply's comment is gone: show the error where the main form is.

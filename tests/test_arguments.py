@@ -59,10 +59,40 @@ def test_suspended_fan_cannot_mark(fan_client, fan, concern):
     assert fan_client.post(helpful_url(make_comment(concern))).status_code == 403
 
 
-def test_offsite_next_is_ignored(fan_client, concern):
+HOSTILE_NEXT = [
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example/",
+    "javascript:alert(1)",
+    "foo",
+    "../admin/",
+    "/concerns/\x00/",
+    "/" + "a" * 5000 + "\n",
+    "",
+]
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_next_that_is_not_a_path_here_falls_back_to_the_comment(fan_client, concern, target):
     comment = make_comment(concern)
-    response = fan_client.post(helpful_url(comment), {"next": "https://evil.example/"})
+    response = fan_client.post(helpful_url(comment), {"next": target})
+    assert response.status_code == 302
     assert response.url == comment.get_absolute_url()
+
+
+def test_next_given_twice_uses_one_path(fan_client, concern):
+    comment = make_comment(concern)
+    page = concern.get_absolute_url()
+    response = fan_client.post(helpful_url(comment), {"next": ["https://evil.example/", page]})
+    assert response.url == f"{page}#comment-{comment.pk}"
+
+
+@pytest.mark.parametrize("target", HOSTILE_NEXT)
+def test_inline_mark_never_echoes_a_hostile_next(fan_client, concern, target):
+    comment = make_comment(concern)
+    response = fan_client.post(helpful_url(comment), {"next": target}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'name="next" value=""' in response.text
 
 
 def test_mark_count_and_pressed_state_show_on_the_page(fan_client, concern):

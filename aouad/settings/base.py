@@ -222,6 +222,8 @@ LOGGING = {
 
 # Fans may fix their own comment for this long after posting it.
 COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
+# The same text from the same fan is refused for this long after it was saved.
+COMMENT_REPEAT_WINDOW = datetime.timedelta(minutes=5)
 
 # Moderation and anti-abuse, as Discourse and Lobsters set them.
 MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "3"))
@@ -230,7 +232,6 @@ NEW_ACCOUNT_MAX_COMMENTS = 10
 RATE_LIMITS = {
     "comment": "1/10s",
     "comment-new-account": "1/30s",
-    "comment-same-text": "1/5m",
     "vote": "30/m",
     "signup": "3/d",
     "report": "20/h",

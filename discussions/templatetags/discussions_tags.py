@@ -1,5 +1,7 @@
 from django import template
 
+from discussions.forms import FRESH_REPLY
+
 register = template.Library()
 
 
@@ -31,6 +33,7 @@ def comment_thread(context, comment, depth=0):
         "suspension": context.get("suspension"),
         "csrf_token": context.get("csrf_token"),
         "can_reply": may_act,
+        "reply_options": FRESH_REPLY,
         "can_edit": may_act and comment.is_editable_by(user),
         "can_delete": own and comment.is_deletable_by(user),
         "can_report": may_act and not own,
