@@ -1,0 +1,392 @@
+"""README is a contract: every command in it runs as printed, every public path answers.
+
+The commands run in subprocesses against a database of their own, with none of
+the variables a developer might have set, as on a fresh clone.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from discussions.models import Comment, Vote
+from tests.factories import make_comment, make_update, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+# Each command printed in README, and the test below that runs it as printed.
+COMMANDS = {
+    "make run": "test_make_run_serves_the_seeded_site",
+    "PORT=8001 make run": "test_make_run_on_another_port",
+    "make test": "test_ci_runs_make_test_on_both_databases",
+    "DATABASE_URL=postgres://postgres@127.0.0.1:5432/aouad make test": (
+        "test_ci_runs_make_test_on_both_databases"
+    ),
+    "bash .ci/run": "test_ci_runs_make_test_on_both_databases",
+    "apt-get install -y chromium fonts-nanum": "test_ci_installs_what_browser_tests_need",
+    "make bench": "test_make_bench_reports_pages_and_queries",
+    "make messages": "test_make_messages_keeps_the_catalog_complete",
+    ".venv/bin/python manage.py createsuperuser": "test_createsuperuser_works_as_printed",
+    ".venv/bin/python manage.py grant_role <username> moderator": (
+        "test_grant_role_works_as_printed"
+    ),
+    "pip install -r requirements.txt": "test_production_commands_run_as_printed",
+    "export DJANGO_SETTINGS_MODULE=aouad.settings.prod": "test_production_commands_run_as_printed",
+    "python manage.py migrate": "test_production_commands_run_as_printed",
+    "python manage.py collectstatic --noinput": "test_production_commands_run_as_printed",
+    "gunicorn aouad.wsgi --bind 0.0.0.0:8000 --workers 3": (
+        "test_production_commands_run_as_printed"
+    ),
+}
+
+# What a command looks like in README's prose or in a shell block's comment.
+COMMAND = re.compile(
+    r"(?:[A-Z_]+=\S+ )*(?:make [a-z-]+|bash \S+|apt-get install [^`)]+|\.venv/bin/\S+ [^`]+)"
+)
+
+
+def readme_commands():
+    """Every command in README: shell block lines, and commands quoted in the text."""
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", README, re.S):
+        for line in block.splitlines():
+            command, _, comment = line.partition("  #")
+            if command.strip():
+                commands.append(command.strip())
+            commands += COMMAND.findall(comment)
+    for span in re.findall(r"`([^`\n]+)`", README):
+        if COMMAND.fullmatch(span):
+            commands.append(span)
+    return commands
+
+
+def test_every_readme_command_has_a_test():
+    assert sorted(set(readme_commands())) == sorted(COMMANDS)
+    for name in set(COMMANDS.values()):
+        assert callable(globals().get(name)), name
+
+
+# --- the commands, run as printed -------------------------------------------------------
+
+needs_venv = pytest.mark.skipif(
+    not VENV_PYTHON.exists() and not os.environ.get("CI"),
+    reason="README's commands run from the project's .venv, which `make test` creates",
+)
+# They run on their own SQLite file, so once is enough when CI tests both databases.
+once = pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="README's commands are checked in the SQLite run",
+)
+
+
+def clean_env(tmp_path, **extra):
+    """The environment of a fresh shell: no Django variables, a database of its own."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "SECRET_", "ALLOWED_"))
+        and key not in {"DEBUG", "PORT", "CI", "MAIL_BACKEND", "SMTP_HOST"}
+    }
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'readme.sqlite3'}"
+    env.update(extra)
+    return env
+
+
+def port_is_free(port):
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def wait_for_page(url, process, seconds=120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server stopped: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status, response.read().decode()
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def serve(command, port, tmp_path):
+    if not port_is_free(port):
+        pytest.skip(f"port {port} is taken on this machine")
+    process = subprocess.Popen(
+        command,
+        shell=True,
+        cwd=ROOT,
+        env=clean_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        return wait_for_page(f"http://127.0.0.1:{port}/", process)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+@needs_venv
+@once
+def test_make_run_serves_the_seeded_site(tmp_path):
+    status, html = serve("make run", 8000, tmp_path)
+    assert status == 200
+    assert "Conventional zombie action" in html
+
+
+@needs_venv
+@once
+def test_make_run_on_another_port(tmp_path):
+    status, html = serve("PORT=8001 make run", 8001, tmp_path)
+    assert status == 200
+    assert "Season 2 Fear Check" in html
+
+
+def test_ci_runs_make_test_on_both_databases():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "DATABASE_URL=postgres://postgres@127.0.0.1:5432/aouad make test" in ci
+    assert "env -u DATABASE_URL make test" in ci
+
+
+def test_ci_installs_what_browser_tests_need():
+    ci = (ROOT / ".ci" / "run").read_text()
+    for package in ["chromium", "fonts-nanum"]:
+        assert f"missing+=({package})" in ci
+
+
+def run(command, tmp_path, **env):
+    return subprocess.run(
+        command,
+        shell=True,
+        cwd=ROOT,
+        env=clean_env(tmp_path, **env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def migrated(tmp_path):
+    result = run(".venv/bin/python manage.py migrate --noinput", tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@needs_venv
+@once
+def test_createsuperuser_works_as_printed(tmp_path):
+    pexpect = pytest.importorskip("pexpect")
+    migrated(tmp_path)
+    child = pexpect.spawn(
+        ".venv/bin/python manage.py createsuperuser",
+        cwd=str(ROOT),
+        env=clean_env(tmp_path),
+        encoding="utf-8",
+        timeout=60,
+    )
+    for prompt, answer in [
+        ("Username", "head_curator"),
+        ("Email address", "curator@example.org"),
+        ("Password:", "zombie-proof-passphrase-42"),
+        ("Password \\(again\\)", "zombie-proof-passphrase-42"),
+    ]:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect("Superuser created successfully.")
+    child.expect(pexpect.EOF)
+
+
+@needs_venv
+@once
+def test_grant_role_works_as_printed(tmp_path):
+    migrated(tmp_path)
+    made = run(
+        ".venv/bin/python manage.py shell -c "
+        "\"from accounts.models import User; User.objects.create_user('dae_su')\"",
+        tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    result = run(".venv/bin/python manage.py grant_role dae_su moderator", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "dae_su is now a moderator" in result.stdout
+
+
+@needs_venv
+@once
+def test_production_commands_run_as_printed(tmp_path):
+    block = re.search(r"### Production\n\n```sh\n(.*?)```", README, re.S).group(1)
+    if not port_is_free(8000):
+        pytest.skip("port 8000 is taken on this machine")
+    production = {
+        "SECRET_KEY": "readme-test-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "SMTP_HOST": "127.0.0.1",
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+    }
+    script = tmp_path / "production.sh"
+    script.write_text("set -e\n" + block.replace("gunicorn ", "exec gunicorn "))
+    process = subprocess.Popen(
+        ["bash", str(script)],
+        cwd=ROOT,
+        env=clean_env(tmp_path, **production),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        status, html = wait_for_page("http://127.0.0.1:8000/", process, seconds=300)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    assert status == 200
+    assert "/static/css/site." in html
+
+
+@needs_venv
+@once
+def test_make_bench_reports_pages_and_queries(tmp_path):
+    # The same command on a small history, so it takes seconds rather than minutes.
+    result = run("make bench", tmp_path, BENCH_VOTES="300", BENCH_DAYS="30", BENCH_ROUNDS="2")
+    assert result.returncode == 0, result.stderr
+    assert "queries" in result.stdout
+
+
+@needs_venv
+@once
+def test_make_messages_keeps_the_catalog_complete(tmp_path):
+    # In a copy: the command rewrites the catalog's header, and the tree must stay clean.
+    copy = tmp_path / "clone"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(".venv", ".git", "node_modules", "*.sqlite3*", "test-*"),
+    )
+    (copy / ".venv").symlink_to(ROOT / ".venv")
+    result = subprocess.run(
+        "make messages",
+        shell=True,
+        cwd=copy,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    catalog = copy / "locale" / "ko" / "LC_MESSAGES" / "django.po"
+    stats = subprocess.run(
+        ["msgfmt", "--statistics", "-o", "/dev/null", str(catalog)], capture_output=True, text=True
+    )
+    assert "untranslated" not in stats.stderr
+    assert "fuzzy" not in stats.stderr
+
+
+# --- the public contract: every path answers, every field is the one named -------------
+
+
+def contract_paths():
+    section = README.split("## Public contract", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`(?:(?:GET|POST) )?(/[^`\s]*)`", section)
+
+
+@pytest.fixture
+def world(db, concern, fan):
+    comment = make_comment(concern, author=fan)
+    update = make_update(effects=[(concern, "confirms")])
+    return {"<slug>": concern.slug, "<pk>": str(comment.pk), "update": update.slug}
+
+
+def concrete(path, world):
+    path = path.split("?")[0]
+    if path.startswith("/updates/<slug>/"):
+        return path.replace("<slug>", world["update"])
+    return path.replace("<slug>", world["<slug>"]).replace("<pk>", world["<pk>"])
+
+
+@pytest.mark.django_db
+def test_every_contract_path_is_routed(world):
+    paths = contract_paths()
+    assert len(paths) >= 20
+    for path in paths:
+        try:
+            resolve(concrete(path, world))
+        except Resolver404:
+            pytest.fail(f"README names {path}, which no URL pattern serves")
+
+
+@pytest.mark.django_db
+def test_every_contract_page_answers_a_signed_in_fan(world, fan_client):
+    for path in contract_paths():
+        response = fan_client.get(concrete(path, world))
+        assert response.status_code in {200, 302, 405}, (path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_listing_parameters_as_printed(client, world):
+    response = client.get(f"/concerns/{world['<slug>']}/?sort=top&stance=undecided&page=1")
+    assert response.status_code == 200
+    assert response.context["sort"] == "top"
+    assert response.context["stance"] == "undecided"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("verdict", ["justified", "overblown", "clear"])
+def test_vote_fields_as_printed(fan_client, fan, concern, verdict):
+    response = fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": verdict})
+    assert response.status_code == 302
+    assert list(Vote.objects.filter(user=fan).values_list("verdict", flat=True)) == (
+        [] if verdict == "clear" else [verdict]
+    )
+
+
+@pytest.mark.django_db
+def test_comment_fields_as_printed(fan_client, concern):
+    parent = make_comment(concern)
+    response = fan_client.post(
+        f"/concerns/{concern.slug}/comments/",
+        {"body": "Printed fields", "parent": parent.pk, "is_spoiler": "on", "stance": "overblown"},
+    )
+    assert response.status_code == 302
+    reply = Comment.objects.get(body="Printed fields")
+    assert (reply.parent, reply.is_spoiler, reply.stance) == (parent, True, "overblown")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason", ["spam", "harassment", "spoiler", "off_topic", "other"])
+def test_report_fields_as_printed(fan_client, concern, reason):
+    comment = make_comment(concern, author=make_user())
+    response = fan_client.post(
+        f"/comments/{comment.pk}/report/", {"reason": reason, "note": "As printed"}
+    )
+    assert response.status_code == 302
+    assert comment.reports.get().reason == reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["1", "0"])
+def test_follow_field_as_printed(fan_client, fan, concern, value):
+    response = fan_client.post(f"/concerns/{concern.slug}/follow/", {"follow": value})
+    assert response.status_code == 302
+    assert fan.follows.filter(concern=concern, is_active=True).exists() == (value == "1")
+
+
+@pytest.mark.django_db
+def test_api_fields_as_printed(client, world):
+    (item,) = client.get("/api/concerns/").json()
+    detail = client.get(f"/api/concerns/{world['<slug>']}/").json()
+    for data in (item, detail):
+        assert {"slug", "title", "justified", "overblown", "comments"} <= set(data)
