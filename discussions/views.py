@@ -152,6 +152,13 @@ def _best_arguments(concern):
     }
 
 
+def _follows(user, concern):
+    return (
+        user.is_authenticated
+        and Follow.objects.filter(user=user, concern=concern, is_active=True).exists()
+    )
+
+
 def _listing_options(request):
     sort = request.GET.get("sort")
     stance = request.GET.get("stance", "")
@@ -181,8 +188,7 @@ def _concern_context(request, concern, comment_form=None, *, opinion, threads, f
         shifts = concern.daily_shifts.values_list("day", "justified_change", "overblown_change")
         context |= {
             "tally": concern.tally,
-            "following": user.is_authenticated
-            and Follow.objects.filter(user=user, concern=concern, is_active=True).exists(),
+            "following": _follows(user, concern),
             "news": news,
             "news_status": news.news_status(),
             "reconsider": _reconsider(user_vote, news),
@@ -348,11 +354,14 @@ def helpful(request, pk):
     if not removed:
         HelpfulMark.objects.get_or_create(user=request.user, comment=comment)
     if request.htmx:
+        concern = comment.concern
         comment = Comment.objects.with_helpful_counts().get(pk=comment.pk)
         return render(
             request,
-            "includes/_helpful_form.html",
+            "discussions/concern_swaps.html#helpful",
             {
+                "concern": concern,
+                "best_arguments": _best_arguments(concern),
                 "comment": comment,
                 "marked_helpful": not removed,
                 "here": _same_site_path(request, request.POST.get("next", "")) or "",
@@ -445,12 +454,21 @@ def comment_create(request, concern):
 
 
 def _posted_inline(request, comment):
-    """Answer htmx with a fresh form and the new comment placed in the thread."""
+    """Answer htmx with a fresh form, the new comment placed in the thread, and what it changed.
+
+    Posting follows the fear and moves the count (and, for a comment, the best
+    arguments), so those parts come along out of band.
+    """
     comment = Comment.objects.with_helpful_counts().select_related("author").get(pk=comment.pk)
     comment.children, comment.just_posted = [], True
     concern = _get_concern(comment.concern.slug)
+    following = _follows(request.user, concern)
     if comment.parent_id:
-        parent = comment.parent
+        parent, depth = comment.parent, 1
+        # Nested as the full page nests it, so deep threads flatten the same way.
+        ancestor = parent
+        while ancestor.parent_id:
+            ancestor, depth = ancestor.parent, depth + 1
         return _render_concern(
             request,
             concern,
@@ -459,6 +477,8 @@ def _posted_inline(request, comment):
             threads=False,
             new_comment=comment,
             parent=parent,
+            depth=depth,
+            following=following,
         )
     return _render_concern(
         request,
@@ -468,6 +488,8 @@ def _posted_inline(request, comment):
         threads=False,
         new_comment=comment,
         comment_feedback=_("Your comment is posted."),
+        following=following,
+        best_arguments=_best_arguments(concern),
     )
 
 

@@ -111,7 +111,7 @@ def test_navbar_shows_unread_count(fan_client, fan, concern):
     follow(fan, concern)
     publish_now((concern, "eases"))
     html = fan_client.get("/").text
-    assert 'aria-label="1 unread">1</span>' in html
+    assert '<span class="visually-hidden">1 unread</span>' in html
 
 
 def test_opening_a_notification_marks_it_read_and_goes_there(fan_client, fan, concern):

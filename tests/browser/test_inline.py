@@ -151,3 +151,75 @@ def test_without_javascript_load_more_is_a_plain_link(open_page, concern):
     page.locator("#load-more").click()
     expect(page.locator("#comment-list > article.comment")).to_have_count(5)
     expect(page.get_by_role("link", name="Back to the newest comments")).to_be_visible()
+
+
+def test_first_comment_clears_the_empty_text(page):
+    expect(page.locator("#comments-empty")).to_contain_text("No comments here yet.")
+    page.get_by_label("Your comment").fill("The very first take")
+    page.locator("#post-comment").click()
+    expect(page.locator("#comment-list")).to_contain_text("The very first take")
+    expect(page.locator("#comments-empty")).to_be_empty()
+    expect(page.locator("#comments-heading")).to_have_text("1 comment")
+    assert_not_reloaded(page)
+
+
+def test_first_comment_shows_the_fan_following(page):
+    page.get_by_label("Your comment").fill("Following by commenting")
+    page.locator("#post-comment").click()
+    expect(page.locator("#follow-button")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#follow-button")).to_contain_text("Following")
+    assert_not_reloaded(page)
+
+
+def test_first_vote_shows_the_fan_following(page):
+    page.locator("#vote-justified").click()
+    expect(page.locator("#follow-button")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#follow-button")).to_contain_text("Following")
+    assert focused_id(page) == "vote-justified"
+    assert_not_reloaded(page)
+
+
+def test_unfollow_flips_the_button_back(page, concern):
+    page.locator("#follow-button").click()
+    expect(page.locator("#follow-button")).to_contain_text("Following")
+    page.locator("#follow-button").click()
+    expect(page.locator("#follow-button")).to_have_attribute("aria-pressed", "false")
+    expect(page.locator("#follow-button")).to_have_text("Follow this fear")
+    assert not Follow.objects.get(concern=concern).is_active
+    assert_not_reloaded(page)
+
+
+def test_comment_with_a_stance_joins_the_best_arguments(page):
+    expect(page.locator(".best-arguments")).to_have_count(0)
+    page.get_by_label("Your comment").fill("Half the cast is new")
+    page.locator("#id_stance_0").check()
+    page.locator("#post-comment").click()
+    expect(page.locator(".best-arguments .side-justified")).to_contain_text("Half the cast is new")
+    assert_not_reloaded(page)
+
+
+def test_helpful_mark_reorders_the_best_arguments(page, concern):
+    older = make_comment(concern, body="Older case", stance="justified")
+    make_comment(concern, body="Newer case", stance="justified")
+    page.reload()
+    page.evaluate("window.stillHere = true")
+    best = page.locator(".side-justified .best")
+    expect(best.first).to_contain_text("Newer case")
+    page.locator(f"#helpful-{older.pk}").click()
+    expect(best.first).to_contain_text("Older case")
+    expect(page.locator(f"#helpful-{older.pk} .helpful-count")).to_have_text("1")
+    assert_not_reloaded(page)
+
+
+def test_reply_to_a_reply_appears_under_it(page, concern):
+    reply = make_comment(parent=make_comment(concern, body="Top of the thread"), body="Mid")
+    page.reload()
+    page.evaluate("window.stillHere = true")
+    form = page.locator(f"#reply-{reply.pk}")
+    form.locator("summary").click()
+    form.get_by_role("textbox").fill("Reply to the reply")
+    form.get_by_role("button", name="Post reply").click()
+    expect(page.locator(f"#replies-{reply.pk}")).to_contain_text("Reply to the reply")
+    expect(page.locator(f"#replies-{reply.pk} article.comment").first).to_be_focused()
+    assert Comment.objects.get(body="Reply to the reply").parent == reply
+    assert_not_reloaded(page)
