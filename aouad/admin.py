@@ -1,6 +1,14 @@
-from django.contrib import admin
+from functools import wraps
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.core.exceptions import BadRequest, ValidationError
+from django.db import DataError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import AdminLoginForm
 from moderation.models import ReportedComment
 
 
@@ -17,12 +25,105 @@ class RecordAdmin(admin.ModelAdmin):
         return False
 
 
+class TolerantChangeList(ChangeList):
+    """A change list that treats a value the query cannot take as a bad filter.
+
+    Django turns a bad filter into IncorrectLookupParameters (back to the
+    whole list with ?e=1) only when it fails while the queryset is built.
+    These fail later, and were 500s: a date-hierarchy year of 9999 (the next
+    year does not exist) or one too big for an int; a year lookup past 9999
+    or a one-value __range (when the query compiles); an id too big for
+    SQLite, an invalid regular expression on PostgreSQL (when it runs).
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (ValueError, OverflowError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError, IndexError, DataError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class TolerantAdminMixin:
+    """What every ModelAdmin on this site does with values it cannot use.
+
+    FearCheckAdminSite.register mixes it into each one, so the admins of
+    django.contrib.auth and django-axes get it too.
+    """
+
+    def get_changelist(self, request, **kwargs):
+        return TolerantChangeList
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # Django then shows the whole list with no word of why.
+            if ERROR_FLAG not in request.GET:
+                self.message_user(
+                    request,
+                    _("That filter or search isn't valid, so the whole list is shown."),
+                    messages.WARNING,
+                )
+            raise
+
+    def lookup_allowed(self, lookup, value, request):
+        # Nothing here links to a regex filter, and a bad pattern typed into the
+        # address fails inside SQLite with an error that cannot be told from an
+        # outage.
+        if lookup.endswith(("__regex", "__iregex")):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def response_action(self, request, queryset, *args, **kwargs):
+        # The checkboxes only ever send ids; anything else ("abc", "", an id
+        # past the column's range) failed in the action's filter, a 500. The
+        # change form already answers a forged selection with 400.
+        pk = self.opts.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.clean(value, None)
+        except ValidationError as exc:
+            raise BadRequest("The selection is not a list of ids.") from exc
+        return super().response_action(request, queryset, *args, **kwargs)
+
+
 class FearCheckAdminSite(admin.AdminSite):
     """The staff site: curation and moderation, with the review queue's size in view."""
 
     site_header = _("All of Us Are Dead: Season 2 fears — staff")
     site_title = _("Season 2 fears admin")
     index_title = _("Curation and moderation")
+    login_form = AdminLoginForm
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, TolerantAdminMixin):
+            admin_class = type(
+                admin_class.__name__,
+                (TolerantAdminMixin, admin_class),
+                {"__module__": admin_class.__module__, "__doc__": admin_class.__doc__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+    def admin_view(self, view, cacheable=False):
+        @wraps(view)
+        def refuse_nul(request, *args, **kwargs):
+            # No field here can hold a NUL byte (PostgreSQL refuses it in any
+            # string, so every filter, search or autocomplete with one was a
+            # 500); say so with a 400, on every database alike.
+            for data in (request.GET, request.POST):
+                for key, values in data.lists():
+                    if "\x00" in key or any("\x00" in value for value in values):
+                        raise BadRequest("NUL byte in a parameter.")
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(refuse_nul, cacheable)
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)

@@ -8,12 +8,12 @@ from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
+from aouad.redirects import same_site_path
 from aouad.throttling import retry_after, too_many_requests, wait_message
 from moderation.decorators import refuse_when_suspended
 from notifications.models import Follow
@@ -364,32 +364,15 @@ def helpful(request, pk):
                 "best_arguments": _best_arguments(concern),
                 "comment": comment,
                 "marked_helpful": not removed,
-                "here": _same_site_path(request, request.POST.get("next", "")) or "",
+                "here": same_site_path(request, request.POST.get("next", "")),
             },
         )
     return redirect(target)
 
 
-def _same_site_path(request, target):
-    """Return target when it is a path on this site, else None.
-
-    A bare word ("foo") would resolve against the current URL, and anything
-    with a scheme or host could lead off-site, so only "/..." paths pass.
-    """
-    if (
-        target.startswith("/")
-        and target.isprintable()
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return None
-
-
 def _safe_return(request, comment):
     """Go back to the page the fan was on (same site only), at the comment."""
-    target = _same_site_path(request, request.POST.get("next", ""))
+    target = same_site_path(request, request.POST.get("next", ""))
     if target:
         return f"{target.split('#')[0]}#comment-{comment.pk}"
     return comment.get_absolute_url()
