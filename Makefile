@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test bench lint format messages clean
+.PHONY: run demo test bench fuzz lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,21 @@ run: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/python manage.py seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed-test $(CATALOGS)
+# Demo fans, votes, threads and news in the local database (the command seeds
+# first); `manage.py demo --remove` takes them out again.
+demo: $(VENV)/.installed $(CATALOGS)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo
+
+# The Nu Html Checker, run by tests/test_html_valid.py with the machine's Java
+# (so the package's own Java download is skipped).
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+$(VNU_JAR): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install nodejs npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+test: $(VENV)/.installed-test $(CATALOGS) $(VNU_JAR)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -38,6 +52,11 @@ test: $(VENV)/.installed-test $(CATALOGS)
 bench: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/python bench/pages.py
 
+# Hostile requests at every URL, form and admin page, then schemathesis on the
+# JSON API (fuzz/__init__.py has the knobs); exits 1 on any 5xx.
+fuzz: $(VENV)/.installed-test $(CATALOGS)
+	$(BIN)/python -m fuzz
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,11 +64,12 @@ lint: $(VENV)/.installed-test
 # Re-extract every translatable string into the Korean catalog.
 messages: $(VENV)/.installed
 	$(BIN)/python manage.py makemessages -l ko --no-obsolete \
-		--ignore="tests/*" --ignore="bench/*" --ignore="staticfiles/*" --ignore="test-artifacts/*"
+		--ignore="tests/*" --ignore="bench/*" --ignore="staticfiles/*" --ignore="test-artifacts/*" \
+		--ignore="node_modules/*"
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles test-artifacts $(CATALOGS)
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles test-artifacts $(CATALOGS)

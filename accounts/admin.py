@@ -4,9 +4,25 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from .models import User
 
 
+def _is_suspension_autocomplete(request):
+    """Whether this search fills the user field of a new suspension."""
+    return getattr(request.resolver_match, "url_name", None) == "autocomplete" and (
+        request.GET.get("app_label"),
+        request.GET.get("model_name"),
+        request.GET.get("field_name"),
+    ) == ("moderation", "suspension", "user")
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "is_staff", "is_active", "date_joined", "last_login")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "date_joined")
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "is_demo", "date_joined")
     search_fields = ("username", "email")
     ordering = ("-date_joined",)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Offer only the accounts this staff member may suspend.
+        if _is_suspension_autocomplete(request):
+            queryset = queryset.suspendable_by(request.user)
+        return queryset, may_have_duplicates

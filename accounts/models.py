@@ -1,13 +1,43 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class UserQuerySet(models.QuerySet):
+    def suspendable_by(self, actor):
+        """Return the accounts actor may suspend.
+
+        Moderators suspend fans only, never staff (moderators, curators,
+        superusers); only a superuser suspends staff, and nobody suspends
+        themselves. Whoever lacks the permission to suspend suspends no one.
+        """
+        if not actor.has_perm("moderation.add_suspension"):
+            return self.none()
+        if actor.is_superuser:
+            return self.exclude(pk=actor.pk)
+        return self.filter(is_staff=False, is_superuser=False)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    # Migrations keep Django's manager, so they never depend on this module.
+    use_in_migrations = False
+
+
 class User(AbstractUser):
     """A fan, curator or moderator of the site."""
+
+    is_demo = models.BooleanField(
+        _("demo account"),
+        default=False,
+        editable=False,
+        help_text=_("Made by the demo command and removed with the rest of the demo data."),
+    )
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
@@ -24,6 +54,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.username
+
+    def can_be_suspended_by(self, actor):
+        """Whether actor may suspend this account (the rule is UserQuerySet.suspendable_by)."""
+        return type(self).objects.suspendable_by(actor).filter(pk=self.pk).exists()
 
     def active_suspension(self):
         """Return the suspension in force now, the longest first, or None."""

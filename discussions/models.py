@@ -647,6 +647,12 @@ class SeasonUpdate(models.Model):
         blank=True,
         help_text=_("Shown to the public from this moment on."),
     )
+    is_demo = models.BooleanField(
+        _("demo update"),
+        default=False,
+        editable=False,
+        help_text=_("Made by the demo command and removed with the rest of the demo data."),
+    )
     concerns = models.ManyToManyField(
         Concern,
         through="UpdateEffect",

@@ -82,25 +82,47 @@ class CommentModerationActions:
             ),
         )
 
+    def has_remove_spam_permission(self, request):
+        # The spam action hides and suspends, so it needs both rights.
+        return self.has_change_permission(request) and request.user.has_perm(
+            "moderation.add_suspension"
+        )
+
     @admin.action(
         description=_("Remove the authors as spammers: hide all their comments, suspend them"),
-        permissions=["change"],
+        permissions=["remove_spam"],
     )
     def remove_authors_as_spam(self, request, queryset):
         authors = {comment.author for comment in queryset.select_related("author")}
-        for author in authors:
+        refused = sorted(
+            (author for author in authors if not author.can_be_suspended_by(request.user)),
+            key=lambda author: author.username.lower(),
+        )
+        removed = [author for author in authors if author not in refused]
+        for author in removed:
             decisions.remove_as_spam(author, request.user, gettext("Removed as spam"))
             self.log_change(request, author, gettext("Removed as spam"))
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d fan removed as a spammer.",
-                "%(count)d fans removed as spammers.",
-                len(authors),
+        if refused:
+            self.message_user(
+                request,
+                gettext(
+                    "Not removed: %(names)s. Moderators remove fans only; "
+                    "only a superuser can act on staff."
+                )
+                % {"names": ", ".join(author.username for author in refused)},
+                messages.WARNING,
             )
-            % {"count": len(authors)},
-            messages.SUCCESS,
-        )
+        if removed or not refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d fan removed as a spammer.",
+                    "%(count)d fans removed as spammers.",
+                    len(removed),
+                )
+                % {"count": len(removed)},
+                messages.SUCCESS,
+            )
 
 
 class ReportInline(admin.TabularInline):
@@ -211,9 +233,25 @@ class SuspensionForm(forms.ModelForm):
     ]
     duration = forms.ChoiceField(label=_("Duration"), choices=DURATIONS, initial="7")
 
+    # The staff member suspending; SuspensionAdmin.get_form sets it per request.
+    actor = None
+
     class Meta:
         model = Suspension
         fields = ("user", "duration", "ends_at", "reason")
+
+    def clean_user(self):
+        user = self.cleaned_data["user"]
+        if self.actor is None or not user.can_be_suspended_by(self.actor):
+            raise forms.ValidationError(
+                _(
+                    "You may not suspend %(user)s: moderators suspend fans only, "
+                    "and only a superuser can suspend staff."
+                ),
+                code="may_not_suspend",
+                params={"user": user},
+            )
+        return user
 
     def clean(self):
         cleaned = super().clean()
@@ -246,6 +284,11 @@ class SuspensionAdmin(admin.ModelAdmin):
     list_select_related = ("user", "created_by")
     autocomplete_fields = ("user",)
     actions = ["lift_suspensions"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
 
     def get_readonly_fields(self, request, obj=None):
         # A suspension is a record once made; it ends by itself or is lifted.

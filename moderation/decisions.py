@@ -5,6 +5,7 @@ in the moderation log. Views, admin actions and commands all call these.
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -17,6 +18,15 @@ REMOVABLE = [CommentStatus.VISIBLE, CommentStatus.HELD]
 
 class AlreadyReported(Exception):
     """The fan has reported this comment before."""
+
+
+class MayNotSuspend(PermissionDenied):
+    """The rule of User.can_be_suspended_by says no; nothing was changed."""
+
+
+def _check_may_suspend(user, moderator):
+    if not user.can_be_suspended_by(moderator):
+        raise MayNotSuspend(f"{moderator} may not suspend {user}.")
 
 
 def _locked(comments, statuses=None):
@@ -145,6 +155,7 @@ def report_comment(comment, reporter, reason, note=""):
 @transaction.atomic
 def suspend(user, moderator, reason, ends_at=None):
     """Stop a fan from voting, commenting, reporting and editing until ends_at."""
+    _check_may_suspend(user, moderator)
     suspension = Suspension.objects.create(
         user=user, created_by=moderator, reason=reason, ends_at=ends_at
     )
@@ -180,6 +191,7 @@ def lift_suspension(suspension, moderator, reason=""):
 @transaction.atomic
 def remove_as_spam(user, moderator, reason):
     """Hide every comment the fan wrote and suspend them permanently."""
+    _check_may_suspend(user, moderator)
     comments = _locked(Comment.objects.filter(author=user), REMOVABLE)
     for comment in comments:
         comment.status = CommentStatus.HIDDEN

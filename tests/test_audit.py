@@ -162,6 +162,14 @@ def test_grant_role_unknown_user_fails_clearly(db):
         call_command("grant_role", "ghost", "moderator")
 
 
+def test_grant_role_unknown_user_says_how_to_make_the_account(db):
+    with pytest.raises(CommandError) as refused:
+        call_command("grant_role", "ghost", "curator")
+    assert "sign up at /accounts/signup/" in str(refused.value)
+    assert "then run this again" in str(refused.value)
+    assert not Group.objects.get(name="Curators").user_set.exists()
+
+
 def test_roles_exist_after_migrations(db):
     assert set(Group.objects.values_list("name", flat=True)) >= {"Moderators", "Curators"}
 

@@ -35,6 +35,8 @@ COMMANDS = {
     "bash .ci/run": "test_ci_runs_make_test_on_both_databases",
     "apt-get install -y chromium fonts-nanum": "test_ci_installs_what_browser_tests_need",
     "make bench": "test_make_bench_reports_pages_and_queries",
+    "make demo": "test_make_demo_and_its_removal_work_as_printed",
+    ".venv/bin/python manage.py demo --remove": "test_make_demo_and_its_removal_work_as_printed",
     "make messages": "test_make_messages_keeps_the_catalog_complete",
     ".venv/bin/python manage.py createsuperuser": "test_createsuperuser_works_as_printed",
     ".venv/bin/python manage.py grant_role <username> moderator": (
@@ -383,3 +385,14 @@ def test_api_fields_as_printed(client, world):
     detail = client.get(f"/api/concerns/{world['<slug>']}/").json()
     for data in (item, detail):
         assert {"slug", "title", "justified", "overblown", "comments"} <= set(data)
+
+
+@needs_venv
+@once
+def test_make_demo_and_its_removal_work_as_printed(tmp_path):
+    made = run("make demo", tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "Demo data added" in made.stdout
+    removed = run(".venv/bin/python manage.py demo --remove", tmp_path)
+    assert removed.returncode == 0, removed.stderr
+    assert "Demo data removed" in removed.stdout

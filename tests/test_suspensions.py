@@ -1,12 +1,22 @@
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from discussions.models import Comment, Vote
 from moderation import decisions
 from moderation.models import ModerationEvent, Suspension
-from tests.factories import PASSWORD, make_comment, make_moderator, make_suspension, make_user
+from tests.factories import (
+    PASSWORD,
+    make_comment,
+    make_curator,
+    make_moderator,
+    make_staff,
+    make_suspension,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,3 +211,187 @@ def test_suspended_inline_vote_reloads_the_page_to_show_the_notice(fan_client, s
     )
     assert response["HX-Redirect"] == f"http://testserver{concern.get_absolute_url()}"
     assert not Vote.objects.exists()
+
+
+# Who may suspend whom: moderators suspend fans; only a superuser suspends staff.
+
+
+def make_superuser(username=None):
+    return make_user(username, is_staff=True, is_superuser=True)
+
+
+MAKERS = {
+    "fan": make_user,
+    "moderator": make_moderator,
+    "curator": make_curator,
+    "superuser": make_superuser,
+}
+
+
+@pytest.mark.parametrize("target", ["moderator", "curator", "superuser"])
+def test_moderator_may_not_suspend_staff(target):
+    assert not MAKERS[target]().can_be_suspended_by(make_moderator())
+
+
+def test_moderator_may_suspend_a_fan():
+    assert make_user().can_be_suspended_by(make_moderator())
+
+
+@pytest.mark.parametrize("target", ["fan", "moderator", "curator", "superuser"])
+def test_curator_may_suspend_no_one(target):
+    assert not MAKERS[target]().can_be_suspended_by(make_curator())
+
+
+@pytest.mark.parametrize("target", ["fan", "moderator", "curator", "superuser"])
+def test_superuser_may_suspend_anyone_else(target):
+    assert MAKERS[target]().can_be_suspended_by(make_superuser())
+
+
+def test_nobody_suspends_themselves():
+    boss = make_superuser()
+    assert not boss.can_be_suspended_by(boss)
+
+
+def test_suspend_decision_refuses_what_the_rule_forbids():
+    curator = make_curator()
+    with pytest.raises(decisions.MayNotSuspend):
+        decisions.suspend(curator, make_moderator(), "Overreach")
+    assert not Suspension.objects.exists()
+    assert not ModerationEvent.objects.exists()
+
+
+def test_spam_removal_decision_refuses_staff_and_hides_nothing(concern):
+    curator = make_curator()
+    make_comment(concern, author=curator)
+    with pytest.raises(decisions.MayNotSuspend):
+        decisions.remove_as_spam(curator, make_moderator(), "spam")
+    assert Comment.objects.get().status == "visible"
+    assert not Suspension.objects.exists()
+
+
+# The add page, posted as each actor against each kind of account:
+# 302 = suspended; "refused" = the form's error, no row; None = login or 403.
+SUSPEND_MATRIX = {
+    ("anonymous", "fan"): "login",
+    ("fan", "fan"): "login",
+    ("curator", "fan"): 403,
+    ("moderator", "fan"): 302,
+    ("moderator", "moderator"): "refused",
+    ("moderator", "curator"): "refused",
+    ("moderator", "superuser"): "refused",
+    ("superuser", "fan"): 302,
+    ("superuser", "moderator"): 302,
+    ("superuser", "curator"): 302,
+    ("superuser", "superuser"): 302,
+}
+
+
+@pytest.mark.parametrize(("actor", "target"), sorted(SUSPEND_MATRIX))
+def test_suspension_add_page_applies_the_rule(db, actor, target):
+    expected = SUSPEND_MATRIX[(actor, target)]
+    victim = MAKERS[target](f"target_{target}")
+    client = Client()
+    if actor != "anonymous":
+        client.force_login(MAKERS[actor](f"actor_{actor}"))
+    response = client.post(
+        reverse("admin:moderation_suspension_add"),
+        {"user": victim.pk, "duration": "1", "reason": "Test"},
+    )
+    if expected == "login":
+        assert response.status_code == 302
+        assert "login" in response.url
+    elif expected == "refused":
+        assert response.status_code == 200
+        assert f"You may not suspend target_{target}" in response.text
+    else:
+        assert response.status_code == expected
+    assert Suspension.objects.filter(user=victim).exists() == (expected == 302)
+
+
+def autocomplete(client, term=""):
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "moderation",
+            "model_name": "suspension",
+            "field_name": "user",
+            "term": term,
+        },
+    )
+    assert response.status_code == 200
+    return {row["text"] for row in response.json()["results"]}
+
+
+def test_user_autocomplete_offers_a_moderator_fans_only(client):
+    make_user("sam_fan")
+    make_curator("sam_curator")
+    make_moderator("sam_moderator")
+    make_superuser("sam_boss")
+    client.force_login(make_moderator("the_mod"))
+    assert autocomplete(client, "sam") == {"sam_fan"}
+
+
+def test_user_autocomplete_offers_a_superuser_everyone_else(client):
+    make_user("sam_fan")
+    make_curator("sam_curator")
+    boss = make_superuser("sam_boss")
+    client.force_login(boss)
+    assert autocomplete(client, "sam") == {"sam_fan", "sam_curator"}
+
+
+def test_user_autocomplete_is_closed_to_curators(client):
+    client.force_login(make_curator())
+    response = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "moderation", "model_name": "suspension", "field_name": "user"},
+    )
+    assert response.status_code == 403
+
+
+def remove_as_spam_in_admin(client, comments):
+    return client.post(
+        reverse("admin:discussions_comment_changelist"),
+        {"action": "remove_authors_as_spam", "_selected_action": [c.pk for c in comments]},
+        follow=True,
+    )
+
+
+def test_spam_action_by_a_moderator_refuses_a_curator_author(client, concern):
+    comment = make_comment(concern, author=make_curator("cura_kim"))
+    client.force_login(make_moderator())
+    response = remove_as_spam_in_admin(client, [comment])
+    assert "Not removed: cura_kim." in response.text
+    assert "removed as a spammer" not in response.text
+    assert not Suspension.objects.exists()
+    comment.refresh_from_db()
+    assert comment.status == "visible"
+
+
+def test_spam_action_removes_the_fans_and_names_the_staff_it_skipped(client, concern):
+    spam = make_comment(concern, author=make_user("spammer"))
+    staff = make_comment(concern, author=make_moderator("mod_lee"))
+    client.force_login(make_moderator())
+    response = remove_as_spam_in_admin(client, [spam, staff])
+    assert "1 fan removed as a spammer." in response.text
+    assert "Not removed: mod_lee." in response.text
+    assert list(Suspension.objects.values_list("user__username", flat=True)) == ["spammer"]
+
+
+def test_spam_action_by_a_superuser_may_remove_a_moderator(admin_client, concern):
+    comment = make_comment(concern, author=make_moderator("mod_rogue"))
+    response = remove_as_spam_in_admin(admin_client, [comment])
+    assert "1 fan removed as a spammer." in response.text
+    assert Suspension.objects.get().user == comment.author
+
+
+def test_spam_action_is_hidden_from_staff_who_may_not_suspend(client, concern):
+    make_comment(concern)
+    staff = make_staff()
+    staff.user_permissions.add(
+        Permission.objects.get(codename="view_comment"),
+        Permission.objects.get(codename="change_comment"),
+    )
+    client.force_login(staff)
+    html = client.get(reverse("admin:discussions_comment_changelist")).text
+    assert 'value="hide_comments"' in html
+    assert 'value="remove_authors_as_spam"' not in html

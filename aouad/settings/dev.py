@@ -13,3 +13,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 # Plain http on localhost: cookies marked Secure would never come back.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+
+# `manage.py demo` may fill this database with demo fans and their activity;
+# production leaves this off, so the command refuses there.
+DEMO_DATA_ALLOWED = True

@@ -7,6 +7,9 @@ from .base import MAILERS, env_required, redis_cache, smtp_options
 
 DEBUG = False
 
+# `manage.py demo` refuses to add or remove demo data here.
+DEMO_DATA_ALLOWED = False
+
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
 ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]

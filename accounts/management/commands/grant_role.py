@@ -24,7 +24,12 @@ class Command(BaseCommand):
     def handle(self, username, role, revoke, **options):
         user = User.objects.filter(username__iexact=username).first()
         if user is None:
-            raise CommandError(f"No account named {username!r}.")
+            raise CommandError(
+                f"No account named {username!r}. A role is given to an existing account: "
+                "sign up at /accounts/signup/ as that person first (locally, `manage.py demo` "
+                "also makes demo fans), then run this again. A superuser, from "
+                "`manage.py createsuperuser`, needs no role."
+            )
         group = ensure_role(ROLES[role], Group, Permission)
         if revoke:
             user.groups.remove(group)

@@ -1,0 +1,563 @@
+"""Demo data for trying the site locally: fans, months of votes, threads, news, moderation.
+
+Every demo row is owned by an account or an update flagged `is_demo`, so
+`remove_demo_data` finds them by that flag alone and never by a name: a real
+fan's rows cannot match. What the demo says is in `demo_content`.
+"""
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import User
+from moderation import decisions
+from moderation.models import ModerationEvent, Report, Suspension
+from moderation.roles import CURATORS, MODERATORS, ensure_role
+from notifications.models import Follow, Notification
+
+from .authoring import post_comment
+from .demo_content import (
+    CROWD,
+    CURATOR,
+    DEMO_SOURCE,
+    FANS,
+    LEANING,
+    MODERATOR,
+    NEWS_PULL,
+    SPAMMER,
+    THREADS,
+    TROLL,
+    UNDECIDED,
+    UPDATES,
+    USERNAMES,
+)
+from .forms import CommentForm
+from .models import (
+    Comment,
+    CommentStatus,
+    Concern,
+    DailyShift,
+    Effect,
+    HelpfulMark,
+    SeasonUpdate,
+    UpdateEffect,
+    Verdict,
+    Vote,
+    VoteEvent,
+    fill_slug,
+)
+from .voting import CLEAR, cast_vote
+
+# How far back the vote history reaches.
+HISTORY_DAYS = 150
+# Always the same crowd, so two demo databases tell the same story.
+RANDOM_SEED = 2022
+
+
+class DemoDataPresent(Exception):
+    """Demo data is there already; adding it again would duplicate it."""
+
+
+class DemoNameTaken(Exception):
+    """A real account holds a name the demo needs."""
+
+
+@dataclass
+class DemoSummary:
+    password: str
+    fans: list
+    moderator: str
+    curator: str
+    counts: dict = field(default_factory=dict)
+
+
+def demo_data_present():
+    return (
+        User.objects.filter(is_demo=True, is_active=True).exists()
+        or SeasonUpdate.objects.filter(is_demo=True).exists()
+    )
+
+
+@transaction.atomic
+def create_demo_data(password, now=None):
+    """Add the demo accounts and everything they did; refuse if demo data is present."""
+    if demo_data_present():
+        raise DemoDataPresent
+    taken = list(
+        User.objects.annotate(name=Lower("username"))
+        .filter(is_demo=False, name__in=USERNAMES)
+        .values_list("username", flat=True)
+    )
+    if taken:
+        raise DemoNameTaken(", ".join(sorted(taken)))
+    now = now or timezone.now()
+    rng = random.Random(RANDOM_SEED)
+    concerns = {c.slug: c for c in Concern.objects.filter(slug__in=THREADS)}
+    if len(concerns) < len(THREADS):
+        raise LookupError("The seeded concerns are missing: run `manage.py seed` first.")
+    users = _make_accounts(password, now, rng)
+    updates = _make_updates(now, concerns)
+    # Votes before comments: commenting follows a fear "now", voting back then.
+    _write_vote_history(users, concerns, updates, now, rng)
+    comments = _post_threads(users, concerns, now, rng)
+    _moderate(users, comments)
+    _vote_today(users, concerns, rng)
+    return DemoSummary(
+        password=password,
+        fans=FANS,
+        moderator=MODERATOR,
+        curator=CURATOR,
+        counts={
+            "accounts": len(users),
+            "votes": Vote.objects.filter(user__is_demo=True).count(),
+            "vote history entries": VoteEvent.objects.filter(user__is_demo=True).count(),
+            "comments": Comment.objects.filter(author__is_demo=True).count(),
+            "helpful marks": HelpfulMark.objects.filter(user__is_demo=True).count(),
+            "Season 2 updates": len(updates),
+            "moderation acts": ModerationEvent.objects.filter(
+                Q(actor__is_demo=True) | Q(target_user__is_demo=True)
+            ).count(),
+        },
+    )
+
+
+def _make_accounts(password, now, rng):
+    hashed = make_password(password)
+    # A demo account kept by an earlier removal (a real reply hung below its
+    # comment) is reused rather than duplicated.
+    kept = {user.username.lower(): user for user in User.objects.filter(is_demo=True)}
+    users, fresh = {}, []
+    for name in USERNAMES:
+        user = kept.get(name) or User(username=name, is_demo=True)
+        # Months old, so no new-account limit applies and votes can predate them.
+        user.date_joined = now - datetime.timedelta(days=HISTORY_DAYS + rng.randint(1, 60))
+        user.password, user.is_active = hashed, True
+        if user.pk:
+            user.save(update_fields=["date_joined", "password", "is_active"])
+        else:
+            fresh.append(user)
+        users[name] = user
+    User.objects.bulk_create(fresh)
+    for name, role in [(MODERATOR, MODERATORS), (CURATOR, CURATORS)]:
+        users[name].groups.add(ensure_role(role, Group, Permission))
+        users[name].is_staff = True
+        users[name].save(update_fields=["is_staff"])
+    return users
+
+
+def _make_updates(now, concerns):
+    made = []
+    for days_ago, title, summary, spoiler, effects in UPDATES:
+        update = SeasonUpdate(
+            title=title,
+            summary=summary,
+            source_name=DEMO_SOURCE,
+            is_spoiler=spoiler,
+            status=SeasonUpdate.Status.PUBLISHED,
+            published_at=now - datetime.timedelta(days=days_ago, hours=3),
+            is_demo=True,
+        )
+        fill_slug(update, title)
+        update.save()
+        for slug, effect, reason in effects:
+            UpdateEffect.objects.create(
+                update=update, concern=concerns[slug], effect=effect, reason=reason
+            )
+        made.append(update)
+    return made
+
+
+def _post_threads(users, concerns, now, rng):
+    """Post every thread through the site's own form and post_comment, backdated."""
+    keyed, marks = {}, []
+    latest = now - datetime.timedelta(minutes=5)
+
+    def post(concern, data, parent, when):
+        form = CommentForm(
+            {
+                "body": data["body"],
+                "stance": data["stance"],
+                "is_spoiler": "on" if data["spoiler"] else "",
+                "parent": str(parent.pk) if parent else "",
+            },
+            concern=concern,
+        )
+        if not form.is_valid():
+            raise ValueError(f"Demo comment refused: {form.errors.as_text()}")
+        form.instance.created_at = when
+        comment = post_comment(form, users[data["author"]])
+        Notification.objects.filter(comment=comment).update(created_at=when)
+        marks.extend(_helpful_marks(comment, data["marks"], users, rng, now))
+        if data["key"]:
+            keyed[data["key"]] = comment
+        for reply in data["replies"]:
+            later = min(when + datetime.timedelta(hours=reply["after"]), latest)
+            post(concern, reply, comment, later)
+
+    for slug, threads in THREADS.items():
+        for thread in threads:
+            when = now - datetime.timedelta(days=thread["ago"], hours=rng.randint(0, 10))
+            post(concerns[slug], thread, None, when)
+    HelpfulMark.objects.bulk_create(marks)
+    return keyed
+
+
+def _helpful_marks(comment, count, users, rng, now):
+    """Marks from other fans (never the author), in the days after the comment."""
+    markers = [users[name] for name in rng.sample(CROWD + FANS, count + 1)]
+    return [
+        HelpfulMark(
+            user=user,
+            comment=comment,
+            created_at=min(comment.created_at + datetime.timedelta(hours=rng.uniform(1, 72)), now),
+        )
+        for user in markers
+        if user.pk != comment.author_id
+    ][:count]
+
+
+def _write_vote_history(users, concerns, updates, now, rng):
+    """Write months of votes the way cast_vote writes one, each at its own moment.
+
+    cast_vote stamps everything with the present, so the history is written
+    here as simulate_history writes it: the vote rows, one history row per
+    cast, change or clear, and each day's shift, so the chart and the tallies
+    add up exactly as for real votes.
+    """
+    votes, events, follows = [], [], []
+    shifts = defaultdict(lambda: [0, 0])
+    for (user, concern), ballot in _ballots(users, concerns, updates, now, rng).items():
+        ballot.sort(key=lambda step: step[0])
+        vote = _replay(user, concern, ballot, events, shifts)
+        if vote is not None:
+            votes.append(vote)
+        # Following from the first vote on, as voting does, so later news notifies.
+        follows.append(Follow(user=user, concern=concern, created_at=ballot[0][0]))
+    VoteEvent.objects.bulk_create(events)
+    Follow.objects.bulk_create(follows, ignore_conflicts=True)
+    Vote.objects.bulk_create(votes)
+    # Saving stamped the rows with today; give them the history's times.
+    for vote in votes:
+        vote.created_at, vote.updated_at = vote.first_cast, vote.confirmed_at
+    Vote.objects.bulk_update(votes, ["created_at", "updated_at"])
+    _add_shifts(shifts)
+
+
+def _ballots(users, concerns, updates, now, rng):
+    """Return each (fan, concern)'s steps: (moment, verdict or CLEAR), unordered."""
+    start = now - datetime.timedelta(days=HISTORY_DAYS)
+    newest = now - datetime.timedelta(hours=2)
+    news = [
+        (update.published_at, effect.concern_id, effect.effect)
+        for update in updates
+        for effect in update.effects.all()
+        if effect.effect != Effect.UNCLEAR
+    ]
+
+    def leaning(concern, when):
+        share = LEANING[concern.slug]
+        for published, concern_id, effect in news:
+            if concern_id == concern.pk and published <= when:
+                share += NEWS_PULL if effect == Effect.CONFIRMS else -NEWS_PULL
+        return share
+
+    def verdict_for(concern, when):
+        return Verdict.JUSTIFIED if rng.random() < leaning(concern, when) else Verdict.OVERBLOWN
+
+    def crowd_moment():
+        # News brings visitors: many votes land in the days after an update.
+        if rng.random() < 0.45:
+            published = rng.choice(updates).published_at
+            return min(published + datetime.timedelta(days=rng.expovariate(1 / 3)), newest)
+        return start + (newest - start) * rng.random()
+
+    steps = defaultdict(list)
+    stances = _stances_taken()
+    for name in FANS:
+        for slug, concern in concerns.items():
+            stance = stances.get((name, slug))
+            if stance == UNDECIDED:
+                continue
+            # Early votes, so the news that followed asks them to reconsider.
+            when = start + datetime.timedelta(days=rng.uniform(5, 45))
+            verdict = stance or verdict_for(concern, when)
+            steps[(users[name], concern)].append((when, verdict))
+    for name in CROWD:
+        for concern in concerns.values():
+            if rng.random() < 0.85:
+                when = crowd_moment()
+                steps[(users[name], concern)].append((when, verdict_for(concern, when)))
+    # Some of the crowd change their minds after decisive news, a few clear.
+    for published, concern_id, effect in news:
+        towards = Verdict.JUSTIFIED if effect == Effect.CONFIRMS else Verdict.OVERBLOWN
+        for (user, concern), ballot in steps.items():
+            if user.username not in CROWD or concern.pk != concern_id:
+                continue
+            when, verdict = ballot[-1]
+            if when < published and verdict != towards and rng.random() < 0.25:
+                later = published + datetime.timedelta(days=rng.uniform(0.2, 10))
+                ballot.append((min(later, newest), towards))
+    crowd_ballots = [key for key in steps if key[0].username in CROWD]
+    for key in rng.sample(crowd_ballots, 4):
+        steps[key].append((min(steps[key][-1][0] + datetime.timedelta(days=2), newest), CLEAR))
+    return steps
+
+
+def _stances_taken():
+    """Each named fan's first stance per concern, so their votes match what they wrote."""
+    taken = {}
+
+    def walk(slug, data):
+        taken.setdefault((data["author"], slug), data["stance"])
+        for reply in data["replies"]:
+            walk(slug, reply)
+
+    for slug, threads in THREADS.items():
+        for thread in threads:
+            walk(slug, thread)
+    return taken
+
+
+def _replay(user, concern, ballot, events, shifts):
+    """Play one fan's steps on one concern; return the vote left standing, unsaved."""
+    vote = None
+    for when, verdict in ballot:
+        shift = shifts[(concern.pk, timezone.localdate(when))]
+        event = VoteEvent(user=user, concern=concern, created_at=when)
+        if verdict == CLEAR:
+            if vote is None:
+                continue
+            event.action, event.previous_verdict = VoteEvent.Action.CLEAR, vote.verdict
+            _count(shift, vote.verdict, -1)
+            vote = None
+        elif vote is None:
+            event.action, event.verdict = VoteEvent.Action.CAST, verdict
+            _count(shift, verdict, 1)
+            vote = Vote(user=user, concern=concern, verdict=verdict, confirmed_at=when)
+            vote.first_cast = when
+        elif verdict != vote.verdict:
+            event.action, event.verdict, event.previous_verdict = (
+                VoteEvent.Action.CHANGE,
+                verdict,
+                vote.verdict,
+            )
+            _count(shift, vote.verdict, -1)
+            _count(shift, verdict, 1)
+            vote.verdict, vote.confirmed_at = verdict, when
+        else:
+            continue
+        events.append(event)
+    return vote
+
+
+def _count(shift, verdict, amount):
+    shift[0 if verdict == Verdict.JUSTIFIED else 1] += amount
+
+
+def _add_shifts(shifts):
+    """Add (concern, day) changes to the daily shifts, real votes' rows included."""
+    existing = {
+        (row.concern_id, row.day): row.pk
+        for row in DailyShift.objects.filter(
+            concern__in={concern_id for concern_id, _ in shifts},
+            day__in={day for _, day in shifts},
+        )
+    }
+    fresh = []
+    for (concern_id, day), (justified, overblown) in shifts.items():
+        if (concern_id, day) in existing:
+            DailyShift.objects.filter(pk=existing[(concern_id, day)]).update(
+                justified_change=F("justified_change") + justified,
+                overblown_change=F("overblown_change") + overblown,
+            )
+        else:
+            fresh.append(
+                DailyShift(
+                    concern_id=concern_id,
+                    day=day,
+                    justified_change=justified,
+                    overblown_change=overblown,
+                )
+            )
+    DailyShift.objects.bulk_create(fresh)
+
+
+def _moderate(users, comments):
+    """A few acts for the moderation log and the review queue, by the demo moderator."""
+    moderator = users[MODERATOR]
+    decisions.report_comment(comments["insult"], users["demo_minji"], Report.Reason.HARASSMENT)
+    decisions.hide_comments([comments["insult"]], moderator, "Insulting other fans")
+    decisions.suspend(
+        users[TROLL],
+        moderator,
+        "Insulting other fans",
+        ends_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    spoiler = comments["unmarked_spoiler"]
+    decisions.report_comment(spoiler, users["demo_dana"], Report.Reason.SPOILER)
+    decisions.mark_as_spoiler([spoiler], moderator)
+    for name in CROWD[: settings.MODERATION_AUTO_HIDE_REPORTS]:
+        decisions.report_comment(comments["spam"], users[name], Report.Reason.SPAM)
+    decisions.remove_as_spam(users[SPAMMER], moderator, "Advertising")
+    # Left open, so the review queue has something waiting.
+    decisions.report_comment(
+        comments["rant"], users["demo_hana"], Report.Reason.HARASSMENT, "Mocking other fans"
+    )
+
+
+def _vote_today(users, concerns, rng):
+    """A few votes now, through cast_vote itself."""
+    for name in rng.sample(CROWD, 8):
+        concern = rng.choice(list(concerns.values()))
+        current = Vote.objects.filter(user=users[name], concern=concern).first()
+        if current is None:
+            verdict = rng.choice(Verdict.values)
+        else:
+            verdict = (
+                Verdict.OVERBLOWN if current.verdict == Verdict.JUSTIFIED else Verdict.JUSTIFIED
+            )
+        cast_vote(users[name], concern, verdict)
+
+
+@transaction.atomic
+def remove_demo_data():
+    """Delete every demo row, keeping the chart and tallies true to the real votes.
+
+    Real rows are never deleted. The one exception to a clean sweep: a demo
+    comment that a real fan's reply hangs below stays, withdrawn (shown as
+    "[deleted]"), with its author deactivated, since comments are protected
+    and the reply needs its thread.
+    """
+    demo_users = User.objects.filter(is_demo=True)
+    counts = {}
+    counts["moderation log entries"] = _delete(
+        ModerationEvent.objects.filter(
+            Q(actor__is_demo=True)
+            | Q(actor__isnull=True, target_user__is_demo=True)
+            | Q(actor__isnull=True, comment__author__is_demo=True)
+        )
+    )
+    counts["votes"] = _remove_votes(demo_users)
+    counts["helpful marks"] = _delete(HelpfulMark.objects.filter(user__in=demo_users))
+    counts["reports"] = _delete(Report.objects.filter(reporter__in=demo_users))
+    _delete(Suspension.objects.filter(user__in=demo_users))
+    _delete(Follow.objects.filter(user__in=demo_users))
+    _delete(Notification.objects.filter(recipient__in=demo_users))
+    kept = _comments_real_replies_need()
+    Comment.objects.filter(pk__in=kept, status__in=decisions.REMOVABLE).update(
+        status=CommentStatus.DELETED
+    )
+    counts["comments"] = _delete_comments(
+        Comment.objects.filter(author__in=demo_users).exclude(pk__in=kept)
+    )
+    keep_authors = set(
+        Comment.objects.filter(pk__in=kept).values_list("author", flat=True).distinct()
+    )
+    for user in demo_users.filter(pk__in=keep_authors):
+        user.is_active, user.is_staff = False, False
+        user.set_unusable_password()
+        user.save(update_fields=["is_active", "is_staff", "password"])
+        user.groups.clear()
+    counts["accounts"] = _delete(demo_users.exclude(pk__in=keep_authors))
+    counts["Season 2 updates"] = _delete(SeasonUpdate.objects.filter(is_demo=True))
+    counts["demo comments kept for real replies"] = len(kept)
+    return counts
+
+
+def _delete(queryset):
+    _total, by_model = queryset.delete()
+    return by_model.get(queryset.model._meta.label, 0)
+
+
+def _remove_votes(demo_users):
+    """Take the demo votes out of each day's shift, then delete them and their history."""
+    change = defaultdict(lambda: [0, 0])
+    events = VoteEvent.objects.filter(user__in=demo_users).values_list(
+        "concern", "created_at", "action", "verdict", "previous_verdict"
+    )
+    for concern_id, when, action, verdict, previous in events:
+        if action == VoteEvent.Action.RECONFIRM:
+            continue
+        row = change[(concern_id, timezone.localdate(when))]
+        if verdict:
+            _count(row, verdict, 1)
+        if previous:
+            _count(row, previous, -1)
+    for (concern_id, day), (justified, overblown) in change.items():
+        DailyShift.objects.filter(concern_id=concern_id, day=day).update(
+            justified_change=F("justified_change") - justified,
+            overblown_change=F("overblown_change") - overblown,
+        )
+    VoteEvent.objects.filter(user__in=demo_users).delete()
+    removed = _delete(Vote.objects.filter(user__in=demo_users))
+    _drop_empty_days(change)
+    return removed
+
+
+def _drop_empty_days(touched):
+    """Delete the shift rows only demo votes made: nothing moved and no real vote that day."""
+    if not touched:
+        return
+    days = [day for _, day in touched]
+    first = timezone.make_aware(datetime.datetime.combine(min(days), datetime.time.min))
+    last = timezone.make_aware(datetime.datetime.combine(max(days), datetime.time.max))
+    real_days = {
+        (concern_id, timezone.localdate(when))
+        for concern_id, when in VoteEvent.objects.filter(
+            concern__in={concern_id for concern_id, _ in touched},
+            created_at__range=(first - datetime.timedelta(days=1), last),
+        ).values_list("concern", "created_at")
+    }
+    for concern_id, day in touched:
+        if (concern_id, day) not in real_days:
+            DailyShift.objects.filter(
+                concern_id=concern_id, day=day, justified_change=0, overblown_change=0
+            ).delete()
+
+
+def _comments_real_replies_need():
+    """Return the demo comments that real fans' replies hang below (their ancestors)."""
+    parents = dict(Comment.objects.filter(root__isnull=False).values_list("pk", "parent"))
+    demo = set(Comment.objects.filter(author__is_demo=True).values_list("pk", flat=True))
+    needed = set()
+    real_replies = Comment.objects.filter(parent__author__is_demo=True).exclude(
+        author__is_demo=True
+    )
+    real_replies = real_replies | Comment.objects.filter(root__author__is_demo=True).exclude(
+        author__is_demo=True
+    )
+    for pk in real_replies.values_list("pk", flat=True):
+        ancestor = parents.get(pk)
+        while ancestor is not None:
+            if ancestor in demo:
+                needed.add(ancestor)
+            ancestor = parents.get(ancestor)
+    return needed
+
+
+def _delete_comments(queryset):
+    """Delete comments replies first: parents and thread roots are protected."""
+    pks = set(queryset.values_list("pk", flat=True))
+    deleted = 0
+    while pks:
+        busy = set(
+            Comment.objects.filter(Q(parent__in=pks) | Q(root__in=pks)).values_list(
+                "parent", "root"
+            )
+        )
+        busy = {pk for pair in busy for pk in pair}
+        leaves = pks - busy
+        if not leaves:
+            raise RuntimeError("Demo comments could not be ordered for deletion.")
+        deleted += _delete(Comment.objects.filter(pk__in=leaves))
+        pks -= leaves
+    return deleted
