@@ -1,0 +1,152 @@
+"""The rows the fuzzer attacks: a small site in every state a page can show.
+
+Built with the test factories, with fixed names, so that after a flush (which
+also restarts the id sequences) the same seed meets the same ids again.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from discussions.authoring import edit_comment
+from discussions.models import CommentStatus, HelpfulMark, UpdateEffect
+from discussions.voting import keep_vote
+from moderation import decisions
+from notifications.delivery import follow, notify_reply
+from notifications.models import Notification
+from tests.factories import (
+    age_account,
+    make_article,
+    make_comment,
+    make_concern,
+    make_curator,
+    make_moderator,
+    make_suspension,
+    make_update,
+    make_user,
+    make_vote,
+)
+
+ROLES = ("anonymous", "fan", "suspended", "moderator", "curator", "superuser")
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    slugs: dict = field(default_factory=dict)
+    pks: dict = field(default_factory=dict)
+
+
+def reset_database():
+    """Empty every table and restart the id sequences, as a fresh site would be."""
+    call_command("flush", interactive=False, verbosity=0)
+
+
+def build():
+    """Make the rows and return the names and ids the targets need."""
+    world = World()
+    fan = age_account(make_user("fuzz_fan", email="fan@example.com"))
+    other = age_account(make_user("fuzz_other"))
+    newbie = make_user("fuzz_newbie")
+    suspended = age_account(make_user("fuzz_suspended"))
+    moderator = make_moderator("fuzz_moderator")
+    curator = make_curator("fuzz_curator")
+    superuser = get_user_model().objects.create_superuser(
+        "fuzz_admin", "admin@example.com", "zombie-proof-passphrase-42"
+    )
+    world.users = {
+        "fan": fan,
+        "suspended": suspended,
+        "moderator": moderator,
+        "curator": curator,
+        "superuser": superuser,
+        "other": other,
+        "newbie": newbie,
+    }
+
+    article = make_article(title="Season 2 fears", slug="season-2-fears")
+    make_article(title="An older piece", slug="older-piece")
+    open_fear = make_concern(article, title="Conventional action", slug="conventional-action")
+    blind = make_concern(
+        article, title="Hidden tally", slug="hidden-tally", results_hidden_until_vote=True
+    )
+    quiet = make_concern(article, title="No votes yet", slug="no-votes-yet")
+
+    for n in range(12):
+        voter = make_user(f"fuzz_voter{n}")
+        make_vote(open_fear, voter, "justified" if n % 3 else "overblown")
+        make_vote(blind, voter, "overblown" if n % 2 else "justified")
+    make_vote(open_fear, fan, "justified")
+    make_vote(blind, other, "overblown")
+
+    published = make_update(
+        effects=[(open_fear, UpdateEffect.Effect.CONFIRMS), (blind, UpdateEffect.Effect.EASES)],
+        title="Filming wraps",
+        slug="filming-wraps",
+    )
+    make_update(title="Draft news", slug="draft-news", status="draft", published_at=None)
+    make_update(
+        effects=[(quiet, UpdateEffect.Effect.UNCLEAR)],
+        title="Scheduled news",
+        slug="scheduled-news",
+        published_at=timezone.now() + timezone.timedelta(days=3),
+    )
+    make_update(title="Spoiler news", slug="spoiler-news", is_spoiler=True)
+
+    own = make_comment(open_fear, fan, body="My own argument", stance="justified")
+    edited = make_comment(open_fear, fan, body="First words")
+    edit_comment(edited, body="Second words", is_spoiler=True, stance="overblown")
+    theirs = make_comment(open_fear, other, body="Their argument", stance="overblown")
+    reply = make_comment(author=fan, parent=theirs, body="A reply to them")
+    notify_reply(reply)
+    answer = make_comment(author=other, parent=own, body="An answer to the fan")
+    notify_reply(answer)
+    make_comment(author=newbie, parent=answer, body="A reply two deep")
+    spoiler = make_comment(blind, other, body="It all ends badly", is_spoiler=True)
+    hidden = make_comment(open_fear, other, body="Rude words")
+    decisions.hide_comments([hidden], moderator, "Rude")
+    with_reply = make_comment(open_fear, other, body="Deleted later")
+    make_comment(author=fan, parent=with_reply, body="Reply under a deleted one")
+    with_reply.status = CommentStatus.DELETED
+    with_reply.save(update_fields=["status"])
+    held = make_comment(quiet, newbie, body="Reported to pieces")
+    for n, reason in enumerate(["spam", "harassment", "other"]):
+        decisions.report_comment(held, make_user(f"fuzz_reporter{n}"), reason, note="Look")
+    decisions.report_comment(theirs, fan, "off_topic")
+    HelpfulMark.objects.create(user=fan, comment=theirs)
+    HelpfulMark.objects.create(user=other, comment=own)
+    decisions.mark_as_spoiler([spoiler], moderator)
+
+    make_suspension(suspended, days=7)
+    lifted = make_suspension(other, days=None)
+    decisions.lift_suspension(lifted, moderator)
+    decisions.suspend(newbie, moderator, "Flooding", timezone.now() + timezone.timedelta(days=1))
+    decisions.lift_suspension(newbie.suspensions.get(), moderator)
+
+    follow(fan, open_fear)
+    follow(fan, blind)
+    keep_vote(fan, open_fear)
+    notification = Notification.objects.filter(recipient=fan).first()
+
+    world.slugs = {
+        "article": article.slug,
+        "concern": open_fear.slug,
+        "blind": blind.slug,
+        "quiet": quiet.slug,
+        "update": published.slug,
+        "draft": "draft-news",
+        "scheduled": "scheduled-news",
+    }
+    world.pks = {
+        "own": own.pk,
+        "edited": edited.pk,
+        "theirs": theirs.pk,
+        "reply": reply.pk,
+        "hidden": hidden.pk,
+        "deleted": with_reply.pk,
+        "held": held.pk,
+        "notification": notification.pk if notification else 1,
+    }
+    return world
