@@ -1,3 +1,5 @@
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
@@ -26,3 +28,14 @@ class UserAdmin(DjangoUserAdmin):
         if _is_suspension_autocomplete(request):
             queryset = queryset.suspendable_by(request.user)
         return queryset, may_have_duplicates
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    # django-axes 8.3.1's "clean up expired attempts" action always fails
+    # (AttributeError in its handler); expired attempts are cleaned at each
+    # log-in anyway.
+    actions = []

@@ -4,8 +4,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import BadRequest, ValidationError
-from django.db import DataError
+from django.db import DataError, connection
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
@@ -49,6 +50,37 @@ class TolerantChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
+# Longer searches help no one, and SQLite gives up on a LIKE pattern past
+# 50,000 characters with an error that looks like an outage.
+SEARCH_MAX_LENGTH = 200
+
+
+def fits_column(field, value):
+    """Whether value could be stored in field: the right type, and within range for integers."""
+    try:
+        value = field.to_python(value)
+    except ValidationError:
+        return False
+    if isinstance(value, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        return (low is None or value >= low) and (high is None or value <= high)
+    return True
+
+
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that re-shows a refused form even when its value was forged.
+
+    Django looks the selected value up again to label it; "1.5" or an id past
+    the column's range failed there (a 500) after the form had already said
+    the choice was invalid.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.remote_field.get_related_field()
+        value = [v for v in value if v in ("", None) or fits_column(target, v)]
+        return super().optgroups(name, value, attr)
+
+
 class TolerantAdminMixin:
     """What every ModelAdmin on this site does with values it cannot use.
 
@@ -71,6 +103,21 @@ class TolerantAdminMixin:
                     messages.WARNING,
                 )
             raise
+
+    def get_object(self, request, object_id, from_field=None):
+        # Django checks ?_to_field= only when it is not empty; an empty one
+        # then named no field at all (a 500). It means no field: the key.
+        return super().get_object(request, object_id, from_field or None)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term[:SEARCH_MAX_LENGTH])
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def lookup_allowed(self, lookup, value, request):
         # Nothing here links to a regex filter, and a bad pattern typed into the
@@ -113,7 +160,7 @@ class FearCheckAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         @wraps(view)
-        def refuse_nul(request, *args, **kwargs):
+        def refuse_unusable(request, *args, **kwargs):
             # No field here can hold a NUL byte (PostgreSQL refuses it in any
             # string, so every filter, search or autocomplete with one was a
             # 500); say so with a 400, on every database alike.
@@ -121,9 +168,15 @@ class FearCheckAdminSite(admin.AdminSite):
                 for key, values in data.lists():
                     if "\x00" in key or any("\x00" in value for value in values):
                         raise BadRequest("NUL byte in a parameter.")
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except OverflowError as exc:
+                # SQLite cannot even bind an integer past 64 bits, wherever a
+                # form or filter passes one on (the ids of a many-to-many
+                # field, say); PostgreSQL answers those with "no such row".
+                raise BadRequest("A number is out of range.") from exc
 
-        return super().admin_view(refuse_nul, cacheable)
+        return super().admin_view(refuse_unusable, cacheable)
 
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)

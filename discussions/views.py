@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
@@ -574,6 +575,8 @@ def _concern_json(request, concern):
     return data
 
 
+# Read-only JSON: other methods get 405, not the CSRF check's 403.
+@csrf_exempt
 @require_GET
 def api_concern_list(request):
     """List every concern with its tally as JSON."""
@@ -582,6 +585,7 @@ def api_concern_list(request):
     return JsonResponse([_concern_json(request, c) for c in concerns], safe=False)
 
 
+@csrf_exempt
 @require_GET
 def api_concern_detail(request, slug):
     """Return one concern with its tally as JSON."""

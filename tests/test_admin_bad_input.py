@@ -315,3 +315,76 @@ def test_action_on_real_ids_still_works(moderator_client, rows):
     )
     assert response.status_code == 302
     assert Comment.objects.get(pk=rows["comment"].pk).status == Comment.Status.HIDDEN
+
+
+# Found by the fuzzer (make fuzz) --------------------------------------------
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def delete_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
+
+
+def test_empty_to_field_on_a_change_page_means_the_key(superuser_client, rows):
+    response = superuser_client.get(change_url(rows["comment"]) + "?_to_field=")
+    assert response.status_code == 200
+
+
+def test_empty_to_field_on_a_delete_page_means_the_key(superuser_client):
+    update = make_update()
+    response = superuser_client.get(delete_url(update) + "?_to_field=")
+    assert response.status_code == 200
+    assert update.title in response.text
+
+
+def test_moderator_with_empty_to_field_is_turned_away_not_500(moderator_client):
+    update = make_update()
+    response = moderator_client.get(delete_url(update) + "?_to_field=")
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("user", ["1.5", "abc", "//evil.example/", "99999999999999999999"])
+def test_forged_user_on_the_suspension_form_is_a_form_error(moderator_client, user):
+    response = moderator_client.post(
+        reverse("admin:moderation_suspension_add"),
+        {"user": user, "duration": "7", "reason": "Trolling"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.text
+
+
+@pytest.mark.parametrize("field", ["groups", "user_permissions"])
+def test_group_id_past_the_integer_range_is_refused(superuser_client, field):
+    fan = make_user()
+    response = superuser_client.post(
+        change_url(fan), {"username": fan.username, field: "99999999999999999999"}
+    )
+    assert response.status_code in {200, 400}
+    assert not fan.groups.exists()
+
+
+def test_very_long_search_is_cut_short(superuser_client):
+    response = superuser_client.get(changelist("discussions.comment"), {"q": "A" * 50_001})
+    assert response.status_code == 200
+
+
+def test_very_long_autocomplete_term_is_cut_short(moderator_client):
+    response = moderator_client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "moderation",
+            "model_name": "suspension",
+            "field_name": "user",
+            "term": "A" * 50_001,
+        },
+    )
+    assert response.status_code == 200
+
+
+def test_access_attempts_offer_no_broken_cleanup_action(superuser_client):
+    response = superuser_client.get(changelist("axes.accessattempt"))
+    assert response.status_code == 200
+    assert "cleanup_expired_attempts" not in response.text

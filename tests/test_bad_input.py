@@ -380,3 +380,12 @@ def test_error_page_needs_neither_database_nor_user(status):
         response = HANDLERS[status](UnreadableUserRequest())
     assert response.status_code == status
     assert MESSAGES[status]["en"] in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("path", ["/api/concerns/", "/api/concerns/{slug}/"])
+def test_json_api_answers_other_methods_with_405_even_with_csrf_checks(concern, method, path):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(path.format(slug=concern.slug))
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"

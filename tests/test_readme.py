@@ -38,6 +38,7 @@ COMMANDS = {
     "make demo": "test_make_demo_and_its_removal_work_as_printed",
     ".venv/bin/python manage.py demo --remove": "test_make_demo_and_its_removal_work_as_printed",
     "make messages": "test_make_messages_keeps_the_catalog_complete",
+    "make fuzz": "test_make_fuzz_reports_no_server_error",
     ".venv/bin/python manage.py createsuperuser": "test_createsuperuser_works_as_printed",
     ".venv/bin/python manage.py grant_role <username> moderator": (
         "test_grant_role_works_as_printed"
@@ -263,6 +264,15 @@ def test_make_bench_reports_pages_and_queries(tmp_path):
 
 @needs_venv
 @once
+def test_make_fuzz_reports_no_server_error(tmp_path):
+    # The same command with a few hundred requests; the full run is minutes long.
+    result = run("make fuzz", tmp_path, FUZZ_REQUESTS="300", FUZZ_API_EXAMPLES="3")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "OK: no 5xx" in result.stdout
+
+
+@needs_venv
+@once
 def test_make_messages_keeps_the_catalog_complete(tmp_path):
     # In a copy: the command rewrites the catalog's header, and the tree must stay clean.
     copy = tmp_path / "clone"
@@ -384,7 +394,7 @@ def test_api_fields_as_printed(client, world):
     (item,) = client.get("/api/concerns/").json()
     detail = client.get(f"/api/concerns/{world['<slug>']}/").json()
     for data in (item, detail):
-        assert {"slug", "title", "justified", "overblown", "comments"} <= set(data)
+        assert {"slug", "title", "url", "justified", "overblown", "comments"} <= set(data)
 
 
 @needs_venv
