@@ -46,6 +46,7 @@ $(VNU_JAR): package.json package-lock.json
 test: $(VENV)/.installed-test $(CATALOGS) $(VNU_JAR)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
@@ -60,6 +61,7 @@ fuzz: $(VENV)/.installed-test $(CATALOGS)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Re-extract every translatable string into the Korean catalog.
 messages: $(VENV)/.installed

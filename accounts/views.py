@@ -8,11 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from aouad.redirects import same_site_path
-from aouad.throttling import retry_after, wait_message
-
 from .forms import LoginForm, SignupForm, username_taken
+from .limits import retry_after, wait_message
 from .models import User
+from .redirects import same_site_path
 
 
 def _safe_next(request):

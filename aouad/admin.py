@@ -13,19 +13,6 @@ from accounts.forms import AdminLoginForm
 from moderation.models import ReportedComment
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """An admin for a record that nobody adds to, edits or removes by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class TolerantChangeList(ChangeList):
     """A change list that treats a value the query cannot take as a bad filter.
 

@@ -17,6 +17,7 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
     ),
+    path("", include("news.urls")),
     path("", include("discussions.urls")),
 ]
 

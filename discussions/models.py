@@ -18,8 +18,9 @@ from django.db.models.functions import Coalesce, Length, Power
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from news.models import SLUG_HELP, fill_slug
 
 COMMENT_MAX_LENGTH = 5000
 
@@ -40,12 +41,6 @@ class CommentStatus(models.TextChoices):
     HELD = "held", _("Held for review")
     HIDDEN = "hidden", _("Hidden by moderators")
     DELETED = "deleted", _("Deleted by its author")
-
-
-class Effect(models.TextChoices):
-    CONFIRMS = "confirms", _("Confirms the fear")
-    EASES = "eases", _("Eases the fear")
-    UNCLEAR = "unclear", _("Unclear")
 
 
 # z for a 95% two-sided interval.
@@ -117,21 +112,6 @@ class Tally:
         if not self.total:
             return 0
         return 100 - self.justified_percent
-
-
-def fill_slug(instance, source):
-    """Give the instance a unique slug made from source when it has none."""
-    if instance.slug:
-        return
-    base = slugify(source)[:100] or instance._meta.model_name
-    slug, n = base, 2
-    others = type(instance)._default_manager.exclude(pk=instance.pk)
-    while others.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    instance.slug = slug
-
-
-SLUG_HELP = _("Part of the web address. Leave empty to make one from the title.")
 
 
 class Article(models.Model):
@@ -613,166 +593,3 @@ class CommentRevision(models.Model):
             "pk": self.comment_id,
             "when": self.written_at,
         }
-
-
-class SeasonUpdateQuerySet(models.QuerySet):
-    def published(self):
-        """Return updates the public may see: published, and not set for later."""
-        return self.filter(status=SeasonUpdate.Status.PUBLISHED, published_at__lte=timezone.now())
-
-
-class SeasonUpdate(models.Model):
-    """A piece of Season 2 news, summarised in our words by a curator."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-
-    title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
-    summary = models.TextField(_("summary"), help_text=_("Our own words about what the news says."))
-    source_name = models.CharField(_("source"), max_length=200)
-    source_url = models.URLField(
-        _("source link"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
-    )
-    is_spoiler = models.BooleanField(
-        _("spoiler"),
-        default=False,
-        help_text=_("Collapse the summary everywhere until a reader opens it."),
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
-    published_at = models.DateTimeField(
-        _("published at"),
-        null=True,
-        blank=True,
-        help_text=_("Shown to the public from this moment on."),
-    )
-    is_demo = models.BooleanField(
-        _("demo update"),
-        default=False,
-        editable=False,
-        help_text=_("Made by the demo command and removed with the rest of the demo data."),
-    )
-    concerns = models.ManyToManyField(
-        Concern,
-        through="UpdateEffect",
-        related_name="season_updates",
-        verbose_name=_("concerns"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    objects = SeasonUpdateQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-published_at", "-pk"]
-        verbose_name = _("Season 2 update")
-        verbose_name_plural = _("Season 2 updates")
-        indexes = [models.Index(fields=["status", "-published_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="discussions_seasonupdate_published_has_date",
-                violation_error_message=_("A published update needs a publication time."),
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("discussions:update-detail", args=[self.slug])
-
-    def clean(self):
-        fill_slug(self, self.title)
-        # Publishing without a time means "now", the way curators expect.
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-
-    @property
-    def is_public(self):
-        return self.state == "published"
-
-    @property
-    def state(self):
-        """Return draft, scheduled (published with a future time) or published."""
-        if self.status != self.Status.PUBLISHED or self.published_at is None:
-            return "draft"
-        return "scheduled" if self.published_at > timezone.now() else "published"
-
-    def get_state_display(self):
-        return {
-            "draft": _("Draft"),
-            "scheduled": _("Scheduled"),
-            "published": _("Published"),
-        }[self.state]
-
-
-class NewsStatus(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed")
-    EASED = "eased", _("Eased")
-    CONTESTED = "contested", _("Contested")
-    OPEN = "open", _("Open")
-
-
-class UpdateEffectQuerySet(models.QuerySet):
-    def public(self):
-        """Return effects of updates the public may see, newest update first."""
-        return self.filter(
-            update__status=SeasonUpdate.Status.PUBLISHED,
-            update__published_at__lte=timezone.now(),
-        ).order_by("-update__published_at", "-update__pk")
-
-    def news_status(self):
-        """Sum these effects up: confirmed or eased when the news agrees, contested
-        when it pulls both ways, open while nothing decisive has been published.
-        """
-        effects = set(self.values_list("effect", flat=True))
-        confirms, eases = Effect.CONFIRMS in effects, Effect.EASES in effects
-        if confirms and eases:
-            return NewsStatus.CONTESTED
-        if confirms:
-            return NewsStatus.CONFIRMED
-        if eases:
-            return NewsStatus.EASED
-        return NewsStatus.OPEN
-
-
-class UpdateEffect(models.Model):
-    """How one Season 2 update bears on one concern."""
-
-    Effect = Effect
-
-    update = models.ForeignKey(
-        SeasonUpdate,
-        on_delete=models.CASCADE,
-        related_name="effects",
-        verbose_name=_("update"),
-    )
-    concern = models.ForeignKey(
-        Concern,
-        on_delete=models.CASCADE,
-        related_name="update_effects",
-        verbose_name=_("concern"),
-    )
-    effect = models.CharField(_("effect"), max_length=10, choices=Effect)
-    reason = models.CharField(_("why, in one line"), max_length=200)
-
-    objects = UpdateEffectQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["concern__position", "pk"]
-        verbose_name = _("effect on a concern")
-        verbose_name_plural = _("effects on concerns")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["update", "concern"], name="discussions_updateeffect_once"
-            ),
-            models.CheckConstraint(
-                condition=Q(effect__in=Effect.values),
-                name="discussions_updateeffect_effect_valid",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.update} → {self.concern}: {self.get_effect_display()}"

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,26 +13,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRedirect, retarget
 
-from aouad.redirects import same_site_path
-from aouad.throttling import retry_after, too_many_requests, wait_message
-from moderation.decorators import refuse_when_suspended
+from accounts.decorators import refuse_when_suspended
+from accounts.limits import retry_after, too_many_requests, wait_message
+from accounts.redirects import same_site_path
+from news.models import Effect, SeasonUpdate
+from notifications.delivery import follow as follow_concern
+from notifications.delivery import unfollow as unfollow_concern
 from notifications.models import Follow
 
 from .authoring import edit_comment, post_comment
 from .charts import daily_tallies, opinion_chart, sparkline
 from .forms import FRESH_REPLY, CommentEditForm, CommentForm, VoteForm, reply_options
-from .models import (
-    Article,
-    Comment,
-    Concern,
-    DailyShift,
-    Effect,
-    HelpfulMark,
-    SeasonUpdate,
-    Stance,
-    UpdateEffect,
-    Vote,
-)
+from .models import Article, Comment, Concern, DailyShift, HelpfulMark, Stance, Vote
 from .voting import Outcome, cast_vote, keep_vote
 
 COMMENTS_PER_PAGE = 50
@@ -42,11 +33,6 @@ BEST_ARGUMENTS_PER_SIDE = 3
 # Fewer votes than this and a fear is not called divisive or a consensus.
 MIN_VOTES_TO_CALL = 10
 SORTS = ("new", "top")
-
-
-def _published_updates():
-    effects = UpdateEffect.objects.select_related("concern")
-    return SeasonUpdate.objects.published().prefetch_related(Prefetch("effects", queryset=effects))
 
 
 def home(request):
@@ -95,7 +81,9 @@ def _render_article(request, article):
                 called, key=lambda c: c.tally.consensus_strength, default=None
             ),
             "min_votes_to_call": MIN_VOTES_TO_CALL,
-            "latest_updates": _published_updates()[:LATEST_UPDATES_ON_HOME],
+            "latest_updates": SeasonUpdate.objects.published().with_effects()[
+                :LATEST_UPDATES_ON_HOME
+            ],
         },
     )
 
@@ -341,6 +329,29 @@ def keep(request, concern):
 
 
 @login_required
+def follow(request, slug):
+    """Follow or stop following a concern (POST follow=1 or follow=0)."""
+    concern = get_object_or_404(Concern, slug=slug)
+    if request.method != "POST":
+        return redirect(concern)
+    following = request.POST.get("follow") != "0"
+    if following:
+        follow_concern(request.user, concern)
+        feedback = _("You follow this fear: Season 2 news on it will be in your notifications.")
+    else:
+        unfollow_concern(request.user, concern)
+        feedback = _("You no longer follow this fear.")
+    if request.htmx:
+        return render(
+            request,
+            "discussions/concern_detail.html#follow-form",
+            {"concern": concern, "following": following, "follow_feedback": feedback},
+        )
+    messages.success(request, feedback)
+    return redirect(concern)
+
+
+@login_required
 @refuse_when_suspended
 def helpful(request, pk):
     """Mark someone else's comment as helpful, or take the mark back."""
@@ -540,23 +551,6 @@ def comment_delete(request, pk):
         messages.success(request, _("Your comment is deleted."))
         return redirect(comment)
     return render(request, "discussions/comment_confirm_delete.html", {"comment": comment})
-
-
-def update_list(request):
-    """List published Season 2 updates, newest first."""
-    page = Paginator(_published_updates(), 20).get_page(request.GET.get("page"))
-    return render(request, "discussions/seasonupdate_list.html", {"page": page})
-
-
-def update_detail(request, slug):
-    """Show one published Season 2 update; staff may preview drafts and scheduled ones."""
-    updates = _published_updates()
-    if request.user.has_perm("discussions.view_seasonupdate"):
-        updates = SeasonUpdate.objects.prefetch_related(
-            Prefetch("effects", queryset=UpdateEffect.objects.select_related("concern"))
-        )
-    update = get_object_or_404(updates, slug=slug)
-    return render(request, "discussions/seasonupdate_detail.html", {"update": update})
 
 
 def _concern_json(request, concern):

@@ -11,9 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from discussions.authoring import edit_comment
-from discussions.models import CommentStatus, HelpfulMark, UpdateEffect
+from discussions.models import CommentStatus, HelpfulMark
 from discussions.voting import keep_vote
 from moderation import decisions
+from news.models import UpdateEffect
 from notifications.delivery import follow, notify_reply
 from notifications.models import Notification
 from tests.factories import (

@@ -6,7 +6,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from aouad.admin import RecordAdmin
+from discussions.admin import RecordAdmin
+from discussions.models import Comment, CommentRevision
 
 from . import decisions
 from .models import ModerationEvent, Report, ReportedComment, Suspension
@@ -351,3 +352,75 @@ class ModerationEventAdmin(RecordAdmin):
     ordering = ("-created_at", "-pk")
     list_select_related = ("actor", "target_user", "comment")
     date_hierarchy = "created_at"
+
+
+class CommentRevisionInline(admin.TabularInline):
+    model = CommentRevision
+    fields = ("written_at", "replaced_at", "body", "is_spoiler", "stance")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("earlier versions (kept when the author edits)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(CommentModerationActions, admin.ModelAdmin):
+    list_display = (
+        "pk",
+        "excerpt",
+        "author",
+        "concern",
+        "stance",
+        "is_spoiler",
+        "is_reply",
+        "status",
+        "edited_at",
+        "created_at",
+    )
+    list_display_links = ("pk", "excerpt")
+    list_filter = ("status", "is_spoiler", "stance", "concern", "created_at")
+    search_fields = ("body", "author__username")
+    ordering = ("-created_at", "-pk")
+    list_select_related = ("author", "concern")
+    date_hierarchy = "created_at"
+    # Moderators act through the actions, which keep the moderation log; the
+    # form only shows what a fan wrote.
+    fields = (
+        "concern",
+        "author",
+        "parent",
+        "body",
+        "stance",
+        "is_spoiler",
+        "status",
+        "created_at",
+        "edited_at",
+        "updated_at",
+    )
+    readonly_fields = fields
+    inlines = [CommentRevisionInline, ReportInline]
+    actions = [
+        "hide_comments",
+        "restore_comments",
+        "dismiss_reports",
+        "mark_as_spoiler",
+        "remove_authors_as_spam",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    # Moderation hides; it never deletes what a fan wrote.
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description=_("reply"), boolean=True)
+    def is_reply(self, obj):
+        return obj.parent_id is not None

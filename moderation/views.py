@@ -4,11 +4,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from aouad.throttling import retry_after, wait_message
+from accounts.decorators import refuse_when_suspended
+from accounts.limits import retry_after, wait_message
 from discussions.models import Comment
 
 from .decisions import AlreadyReported, report_comment
-from .decorators import refuse_when_suspended
 from .forms import ReportForm
 from .models import ModerationEvent, Report
 

@@ -3,7 +3,7 @@
 from django.db.models import F
 from django.utils import timezone
 
-from discussions.models import UpdateEffect
+from news.models import UpdateEffect
 
 from .models import Follow, Notification
 

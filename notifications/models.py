@@ -69,7 +69,7 @@ class Notification(models.Model):
         verbose_name=_("reply"),
     )
     update = models.ForeignKey(
-        "discussions.SeasonUpdate",
+        "news.SeasonUpdate",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

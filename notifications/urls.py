@@ -8,5 +8,4 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="list"),
     path("notifications/read-all/", views.read_all, name="read-all"),
     path("notifications/<int:pk>/read/", views.read, name="read"),
-    path("concerns/<slug:slug>/follow/", views.follow_concern, name="follow"),
 ]

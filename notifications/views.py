@@ -6,9 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from discussions.models import Concern
-
-from .delivery import deliver_update_notifications, follow, mark_read, unfollow
+from .delivery import deliver_update_notifications, mark_read
 
 PAGE_SIZE = 30
 
@@ -44,26 +42,3 @@ def read_all(request):
     count = mark_read(request.user.notifications.all())
     messages.success(request, _("All caught up.") if count else _("Nothing new to mark."))
     return redirect("notifications:list")
-
-
-@login_required
-def follow_concern(request, slug):
-    """Follow or stop following a concern (POST follow=1 or follow=0)."""
-    concern = get_object_or_404(Concern, slug=slug)
-    if request.method != "POST":
-        return redirect(concern)
-    following = request.POST.get("follow") != "0"
-    if following:
-        follow(request.user, concern)
-        feedback = _("You follow this fear: Season 2 news on it will be in your notifications.")
-    else:
-        unfollow(request.user, concern)
-        feedback = _("You no longer follow this fear.")
-    if request.htmx:
-        return render(
-            request,
-            "discussions/concern_detail.html#follow-form",
-            {"concern": concern, "following": following, "follow_feedback": feedback},
-        )
-    messages.success(request, feedback)
-    return redirect(concern)

@@ -6,10 +6,11 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import Article, Comment, Concern, SeasonUpdate, UpdateEffect
+from accounts.roles import ensure_role
+from discussions.models import Article, Comment, Concern
 from discussions.voting import cast_vote
 from moderation.models import Suspension
-from moderation.roles import ensure_role
+from news.models import SeasonUpdate, UpdateEffect
 
 _seq = itertools.count(1)
 PASSWORD = "zombie-proof-passphrase-42"

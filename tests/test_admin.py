@@ -2,8 +2,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from discussions.models import Comment, SeasonUpdate, UpdateEffect, Vote
+from discussions.models import Comment, Vote
 from moderation import decisions
+from news.models import SeasonUpdate, UpdateEffect
 from tests.factories import make_comment, make_moderator, make_staff, make_update, make_user
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,12 @@ def data(concern):
     }
 
 
+APP_OF = {"seasonupdate": "news", "updateeffect": "news"}
 MODELS = ["article", "concern", "comment", "vote", "seasonupdate", "voteevent", "updateeffect"]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{APP_OF.get(model, 'discussions')}_{model}_{view}", args=args)
 
 
 def test_anonymous_is_sent_to_admin_login(client, db):
@@ -45,25 +51,25 @@ def test_staff_without_permissions_is_forbidden(client, db):
 
 @pytest.mark.parametrize("model", MODELS)
 def test_superuser_sees_every_changelist(admin_client, data, model):
-    response = admin_client.get(reverse(f"admin:discussions_{model}_changelist"))
+    response = admin_client.get(admin_url(model, "changelist"))
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("model", MODELS)
 def test_superuser_changelist_search_and_filter_work(admin_client, data, model):
-    url = reverse(f"admin:discussions_{model}_changelist")
+    url = admin_url(model, "changelist")
     assert admin_client.get(url, {"q": "zombie"}).status_code == 200
 
 
 @pytest.mark.parametrize("model", ["article", "concern", "comment", "vote", "seasonupdate"])
 def test_superuser_opens_every_change_page(admin_client, data, model):
-    url = reverse(f"admin:discussions_{model}_change", args=[data[model].pk])
+    url = admin_url(model, "change", data[model].pk)
     assert admin_client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("model", ["article", "concern", "seasonupdate"])
 def test_superuser_opens_add_pages(admin_client, db, model):
-    assert admin_client.get(reverse(f"admin:discussions_{model}_add")).status_code == 200
+    assert admin_client.get(admin_url(model, "add")).status_code == 200
 
 
 def test_user_admin_pages_render(admin_client, fan):
@@ -107,7 +113,7 @@ def test_vote_history_is_read_only(admin_client, data):
 
 def test_curator_publishes_update_with_effects_inline(admin_client, concern, client):
     response = admin_client.post(
-        reverse("admin:discussions_seasonupdate_add"),
+        reverse("admin:news_seasonupdate_add"),
         {
             "title": "Filming wraps",
             "slug": "filming-wraps",
@@ -135,7 +141,7 @@ def test_curator_publishes_update_with_effects_inline(admin_client, concern, cli
 
 def test_update_with_non_http_source_is_refused_in_admin(admin_client, db):
     response = admin_client.post(
-        reverse("admin:discussions_seasonupdate_add"),
+        reverse("admin:news_seasonupdate_add"),
         {
             "title": "Bad",
             "slug": "bad",
@@ -176,7 +182,7 @@ def test_concerns_editable_inline_from_article(admin_client, data):
 
 def test_view_on_site_links_published_update(admin_client, db):
     update = make_update()
-    html = admin_client.get(reverse("admin:discussions_seasonupdate_change", args=[update.pk])).text
+    html = admin_client.get(reverse("admin:news_seasonupdate_change", args=[update.pk])).text
     assert "View on site" in html
 
 

@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.db import connection, models
 from django.urls import reverse
 
-from discussions.models import Comment, SeasonUpdate
+from discussions.models import Comment
 from moderation.models import ModerationEvent, Report
+from news.models import SeasonUpdate
 from tests.factories import (
     make_comment,
     make_curator,
@@ -38,10 +39,10 @@ MODERATOR_LISTS = [
     "moderation.moderationevent",
 ]
 CURATOR_LISTS = [
-    "discussions.seasonupdate",
+    "news.seasonupdate",
     "discussions.article",
     "discussions.concern",
-    "discussions.updateeffect",
+    "news.updateeffect",
 ]
 
 
@@ -222,7 +223,7 @@ def test_unknown_ordering_page_or_id_is_ignored(superuser_client, label, params)
     assert superuser_client.get(changelist(label), params).status_code == 200
 
 
-@pytest.mark.parametrize("label", ["discussions.comment", "discussions.seasonupdate"])
+@pytest.mark.parametrize("label", ["discussions.comment", "news.seasonupdate"])
 def test_unknown_status_matches_nothing(superuser_client, label):
     response = superuser_client.get(changelist(label), {"status__exact": "undead"})
     assert response.status_code == 200
@@ -261,7 +262,7 @@ ACTIONS = [
     ("moderator", "discussions.comment", "hide_comments"),
     ("moderator", "moderation.reportedcomment", "dismiss_reports"),
     ("moderator", "moderation.suspension", "lift_suspensions"),
-    ("curator", "discussions.seasonupdate", "publish_now"),
+    ("curator", "news.seasonupdate", "publish_now"),
     ("superuser", "discussions.article", "delete_selected"),
     ("superuser", "accounts.user", "delete_selected"),
     ("superuser", "auth.group", "delete_selected"),
@@ -301,7 +302,7 @@ def test_action_on_a_forged_selection_changes_nothing(moderator_client, rows, se
 def test_forged_selection_in_a_confirmed_delete_is_400(superuser_client):
     update = SeasonUpdate.objects.get()
     response = superuser_client.post(
-        changelist("discussions.seasonupdate"),
+        changelist("news.seasonupdate"),
         {"action": "delete_selected", "_selected_action": [update.pk, "abc"], "post": "yes"},
     )
     assert response.status_code == 400

@@ -11,16 +11,9 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import (
-    Comment,
-    Concern,
-    DailyShift,
-    HelpfulMark,
-    SeasonUpdate,
-    Vote,
-    VoteEvent,
-)
+from discussions.models import Comment, Concern, DailyShift, HelpfulMark, Vote, VoteEvent
 from moderation.models import ModerationEvent, ReportedComment
+from news.models import SeasonUpdate
 from notifications.models import Follow
 from tests.factories import make_comment, make_update, make_user, make_vote
 

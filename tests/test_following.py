@@ -2,8 +2,8 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from discussions.models import SeasonUpdate
 from discussions.voting import cast_vote
+from news.models import SeasonUpdate
 from notifications.delivery import follow, unfollow
 from notifications.models import Follow, Notification
 from tests.factories import make_comment, make_concern, make_update, make_user

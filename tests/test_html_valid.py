@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from discussions.models import DailyShift, Effect, HelpfulMark, Vote
+from discussions.models import DailyShift, HelpfulMark, Vote
 from moderation import decisions
+from news.models import Effect
 from notifications.delivery import notify_reply
 from tests.factories import (
     age_account,

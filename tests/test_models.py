@@ -4,17 +4,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import (
-    Comment,
-    Concern,
-    SeasonUpdate,
-    Tally,
-    UpdateEffect,
-    Verdict,
-    Vote,
-    VoteEvent,
-)
+from discussions.models import Comment, Concern, Tally, Verdict, Vote, VoteEvent
 from moderation import decisions
+from news.models import SeasonUpdate, UpdateEffect
 from tests.factories import (
     make_article,
     make_comment,

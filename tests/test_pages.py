@@ -5,7 +5,8 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import SeasonUpdate, UpdateEffect, Vote
+from discussions.models import Vote
+from news.models import SeasonUpdate, UpdateEffect
 from tests.factories import (
     PASSWORD,
     make_article,

@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from discussions.models import Comment, SeasonUpdate
+from discussions.models import Comment
 from moderation.models import Suspension
+from news.models import SeasonUpdate
 from tests.factories import make_comment, make_curator, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,8 @@ MODERATOR_SEES = {
     "discussions.comment",
     "discussions.article",
     "discussions.concern",
-    "discussions.seasonupdate",
-    "discussions.updateeffect",
+    "news.seasonupdate",
+    "news.updateeffect",
     "discussions.vote",
     "discussions.voteevent",
     "moderation.report",
@@ -35,8 +36,8 @@ MODERATOR_SEES = {
 CURATOR_SEES = {
     "discussions.article",
     "discussions.concern",
-    "discussions.seasonupdate",
-    "discussions.updateeffect",
+    "news.seasonupdate",
+    "news.updateeffect",
 }
 REGISTERED = sorted(f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry)
 
@@ -112,8 +113,8 @@ ADD_PAGES = {
     # model: roles allowed to add
     "discussions.article": {"curator", "superuser"},
     "discussions.concern": {"curator", "superuser"},
-    "discussions.seasonupdate": {"curator", "superuser"},
-    "discussions.updateeffect": {"curator", "superuser"},
+    "news.seasonupdate": {"curator", "superuser"},
+    "news.updateeffect": {"curator", "superuser"},
     "moderation.suspension": {"moderator", "superuser"},
     "accounts.user": {"superuser"},
     "auth.group": {"superuser"},
@@ -221,7 +222,7 @@ def test_admin_suspend(world, role):
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_publish_update(world, role):
     response = client_for(world, role).post(
-        reverse("admin:discussions_seasonupdate_add"),
+        reverse("admin:news_seasonupdate_add"),
         {
             "title": "News",
             "slug": "news",

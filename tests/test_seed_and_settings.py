@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from discussions.models import Article, Concern, SeasonUpdate, UpdateEffect
+from discussions.models import Article, Concern
+from news.models import SeasonUpdate, UpdateEffect
 
 ROOT = Path(__file__).resolve().parent.parent
 

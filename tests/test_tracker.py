@@ -13,17 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from discussions.charts import daily_tallies, opinion_chart, sparkline
-from discussions.models import (
-    DailyShift,
-    NewsStatus,
-    SeasonUpdate,
-    Tally,
-    UpdateEffect,
-    Vote,
-    VoteEvent,
-    wilson_interval,
-)
+from discussions.models import DailyShift, Tally, Vote, VoteEvent, wilson_interval
 from discussions.voting import cast_vote, keep_vote
+from news.models import NewsStatus, SeasonUpdate, UpdateEffect
 from tests.factories import (
     make_article,
     make_concern,
@@ -332,10 +324,10 @@ def test_admin_lists_state_and_publishes_now(client, concern):
     update = make_update(status="draft", published_at=None, title="Draft news")
     curator = make_curator()
     client.force_login(curator)
-    html = client.get("/admin/discussions/seasonupdate/").text
+    html = client.get("/admin/news/seasonupdate/").text
     assert "Draft" in html
     response = client.post(
-        "/admin/discussions/seasonupdate/",
+        "/admin/news/seasonupdate/",
         {"action": "publish_now", "_selected_action": [update.pk]},
         follow=True,
     )
@@ -412,7 +404,7 @@ def test_publish_now_action_is_for_curators_not_moderators(client, db):
     update = make_update(status="draft", published_at=None)
     client.force_login(make_moderator())
     client.post(
-        reverse("admin:discussions_seasonupdate_changelist"),
+        reverse("admin:news_seasonupdate_changelist"),
         {"action": "publish_now", "_selected_action": [update.pk]},
     )
     update.refresh_from_db()

@@ -61,9 +61,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "accounts",
+    "news",
     "discussions",
     "moderation",
     "notifications",
+    "demo",
 ]
 
 MIDDLEWARE = [

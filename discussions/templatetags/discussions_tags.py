@@ -11,12 +11,6 @@ def tally_bar(tally, compact=False):
     return {"tally": tally, "compact": compact}
 
 
-@register.inclusion_tag("includes/_effect_badge.html")
-def effect_badge(effect):
-    """Render an update's effect on a concern as a coloured badge."""
-    return {"effect": effect}
-
-
 @register.inclusion_tag("includes/_comment.html", takes_context=True)
 def comment_thread(context, comment, depth=0):
     """Render a comment, or its placeholder, with its replies nested below it."""

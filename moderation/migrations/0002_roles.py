@@ -1,9 +1,36 @@
-"""Create the Moderators and Curators groups with their permissions."""
+"""Create the Moderators and Curators groups with their permissions.
+
+The roles are written out as they stood when this migration was made, so
+a later change to accounts.roles never rewrites what this step did.
+"""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from moderation.roles import ROLES, ensure_role
+# group: [(app_label, model, actions)], frozen.
+ROLES = {
+    "Moderators": [
+        ("discussions", "comment", ["view", "change"]),
+        ("discussions", "commentrevision", ["view"]),
+        ("moderation", "report", ["view"]),
+        ("moderation", "reportedcomment", ["view", "change"]),
+        ("moderation", "suspension", ["view", "add", "change"]),
+        ("moderation", "moderationevent", ["view"]),
+        ("discussions", "article", ["view"]),
+        ("discussions", "concern", ["view"]),
+        ("discussions", "seasonupdate", ["view"]),
+        ("discussions", "updateeffect", ["view"]),
+        ("discussions", "vote", ["view"]),
+        ("discussions", "voteevent", ["view"]),
+        ("accounts", "user", ["view"]),
+    ],
+    "Curators": [
+        ("discussions", "article", ["view", "add", "change", "delete"]),
+        ("discussions", "concern", ["view", "add", "change", "delete"]),
+        ("discussions", "seasonupdate", ["view", "add", "change", "delete"]),
+        ("discussions", "updateeffect", ["view", "add", "change", "delete"]),
+    ],
+}
 
 
 def create_roles(apps, schema_editor):
@@ -13,8 +40,21 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    for name in ROLES:
-        ensure_role(name, apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                Permission.objects.get(
+                    content_type__app_label=app_label,
+                    content_type__model=model,
+                    codename=f"{action}_{model}",
+                )
+                for app_label, model, actions in grants
+                for action in actions
+            ]
+        )
 
 
 def remove_roles(apps, schema_editor):

@@ -3,8 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from discussions.models import Comment, SeasonUpdate, Vote
+from discussions.models import Comment, Vote
 from moderation.models import Report
+from news.models import SeasonUpdate
 from tests.factories import (
     PASSWORD,
     age_account,
@@ -119,7 +120,7 @@ def test_curator_publishes_update_and_fan_is_asked_to_reconsider(open_page, conc
     curator = make_curator("cur_ara")
     admin = open_page()
     log_in(admin, curator, "/admin/login/")
-    admin.goto("/admin/discussions/seasonupdate/add/")
+    admin.goto("/admin/news/seasonupdate/add/")
     admin.get_by_label("Title").fill("Teaser centres the students")
     admin.get_by_label("Summary").fill("The first teaser follows the survivors.")
     admin.locator("#id_source_name").fill("Netflix")

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import User
-from moderation.roles import CURATORS, MODERATORS, ensure_role
+from accounts.roles import CURATORS, MODERATORS, ensure_role
 
 ROLES = {"moderator": MODERATORS, "curator": CURATORS}
 

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from discussions.models import Article, Concern, SeasonUpdate, UpdateEffect
+from discussions.models import Article, Concern
+from news.models import SeasonUpdate, UpdateEffect
 
 ARTICLE = {
     "slug": "season-2-update-worst-fears",

@@ -19,8 +19,8 @@ ROLES = {
         # Read-only on everything else, so decisions are made with context.
         ("discussions", "article", ["view"]),
         ("discussions", "concern", ["view"]),
-        ("discussions", "seasonupdate", ["view"]),
-        ("discussions", "updateeffect", ["view"]),
+        ("news", "seasonupdate", ["view"]),
+        ("news", "updateeffect", ["view"]),
         ("discussions", "vote", ["view"]),
         ("discussions", "voteevent", ["view"]),
         ("accounts", "user", ["view"]),
@@ -28,8 +28,8 @@ ROLES = {
     CURATORS: [
         ("discussions", "article", ["view", "add", "change", "delete"]),
         ("discussions", "concern", ["view", "add", "change", "delete"]),
-        ("discussions", "seasonupdate", ["view", "add", "change", "delete"]),
-        ("discussions", "updateeffect", ["view", "add", "change", "delete"]),
+        ("news", "seasonupdate", ["view", "add", "change", "delete"]),
+        ("news", "updateeffect", ["view", "add", "change", "delete"]),
     ],
 }
 

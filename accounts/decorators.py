@@ -16,7 +16,7 @@ def refuse_when_suspended(view):
                 return HttpResponseClientRedirect(request.htmx.current_url or "/")
             if suspension is not None:
                 return render(
-                    request, "moderation/suspended.html", {"suspension": suspension}, status=403
+                    request, "accounts/suspended.html", {"suspension": suspension}, status=403
                 )
         return view(request, *args, **kwargs)
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from discussions.demo import (
+from demo.data import (
     DemoDataPresent,
     DemoNameTaken,
     create_demo_data,

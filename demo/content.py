@@ -4,7 +4,8 @@ All of it is written for the demo. The news is marked as invented wherever it
 shows (title, summary, source), so nobody mistakes it for real Season 2 news.
 """
 
-from .models import Effect, Stance
+from discussions.models import Stance
+from news.models import Effect
 
 JUSTIFIED, OVERBLOWN, UNDECIDED = Stance.JUSTIFIED, Stance.OVERBLOWN, Stance.UNDECIDED
 

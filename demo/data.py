@@ -2,7 +2,7 @@
 
 Every demo row is owned by an account or an update flagged `is_demo`, so
 `remove_demo_data` finds them by that flag alone and never by a name: a real
-fan's rows cannot match. What the demo says is in `demo_content`.
+fan's rows cannot match. What the demo says is in `demo.content`.
 """
 
 import datetime
@@ -19,13 +19,26 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.roles import CURATORS, MODERATORS, ensure_role
+from discussions.authoring import post_comment
+from discussions.forms import CommentForm
+from discussions.models import (
+    Comment,
+    CommentStatus,
+    Concern,
+    DailyShift,
+    HelpfulMark,
+    Verdict,
+    Vote,
+    VoteEvent,
+)
+from discussions.voting import CLEAR, cast_vote
 from moderation import decisions
 from moderation.models import ModerationEvent, Report, Suspension
-from moderation.roles import CURATORS, MODERATORS, ensure_role
+from news.models import Effect, SeasonUpdate, UpdateEffect, fill_slug
 from notifications.models import Follow, Notification
 
-from .authoring import post_comment
-from .demo_content import (
+from .content import (
     CROWD,
     CURATOR,
     DEMO_SOURCE,
@@ -40,22 +53,6 @@ from .demo_content import (
     UPDATES,
     USERNAMES,
 )
-from .forms import CommentForm
-from .models import (
-    Comment,
-    CommentStatus,
-    Concern,
-    DailyShift,
-    Effect,
-    HelpfulMark,
-    SeasonUpdate,
-    UpdateEffect,
-    Verdict,
-    Vote,
-    VoteEvent,
-    fill_slug,
-)
-from .voting import CLEAR, cast_vote
 
 # How far back the vote history reaches.
 HISTORY_DAYS = 150

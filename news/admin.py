@@ -1,0 +1,79 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import SeasonUpdate, UpdateEffect
+
+
+class UpdateEffectInline(admin.TabularInline):
+    model = UpdateEffect
+    fields = ("concern", "effect", "reason")
+    extra = 1
+    # A plain select: a handful of concerns, and it works without JavaScript.
+
+
+@admin.register(SeasonUpdate)
+class SeasonUpdateAdmin(admin.ModelAdmin):
+    list_display = ("title", "state", "published_at", "is_spoiler", "source_name", "effect_count")
+    list_filter = ("status", "published_at", "effects__concern")
+    search_fields = ("title", "summary", "source_name")
+    prepopulated_fields = {"slug": ("title",)}
+    ordering = ("-published_at", "-pk")
+    date_hierarchy = "published_at"
+    inlines = [UpdateEffectInline]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "summary", "is_spoiler")}),
+        (_("Source"), {"fields": ("source_name", "source_url")}),
+        (
+            _("Publication"),
+            {
+                "fields": ("status", "published_at"),
+                "description": _(
+                    "Draft stays private (staff can preview it with View on site). "
+                    "Published with a time in the future is scheduled: it goes public "
+                    "by itself at that time. Published with no time means now."
+                ),
+            },
+        ),
+    )
+    actions = ["publish_now"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_effects=Count("effects"))
+
+    @admin.display(description=_("concerns linked"), ordering="n_effects")
+    def effect_count(self, obj):
+        return obj.n_effects
+
+    @admin.display(description=_("state"), ordering="published_at")
+    def state(self, obj):
+        return obj.get_state_display()
+
+    @admin.action(description=_("Publish selected updates now"), permissions=["change"])
+    def publish_now(self, request, queryset):
+        published = 0
+        for update in queryset:
+            if update.is_public:
+                continue
+            update.status = SeasonUpdate.Status.PUBLISHED
+            update.published_at = timezone.now()
+            update.save(update_fields=["status", "published_at", "updated_at"])
+            self.log_change(request, update, gettext("Published now"))
+            published += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d update published.", "%(count)d updates published.", published)
+            % {"count": published},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(UpdateEffect)
+class UpdateEffectAdmin(admin.ModelAdmin):
+    list_display = ("update", "concern", "effect", "reason")
+    list_filter = ("effect", "concern", "update__status")
+    search_fields = ("update__title", "concern__title", "reason")
+    ordering = ("-update__published_at", "concern__position")
+    list_select_related = ("update", "concern")
