@@ -11,6 +11,45 @@ from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
 
+class RateLimited(Exception):
+    """An act refused for going over a rate limit; nothing was done."""
+
+    def __init__(self, wait, reason):
+        super().__init__(reason)
+        self.wait = wait
+        self.reason = reason
+
+    @property
+    def message(self):
+        return f"{self.reason} {wait_message(self.wait)}"
+
+
+def charge(limit, key, rate=None):
+    """Count one act against a limit for key (a fan's pk, an address); return the wait, or None.
+
+    No request is needed, so operations called from the admin, commands and
+    views alike can count. The key is the same one django-ratelimit's "user"
+    key makes from a signed-in request.
+    """
+    usage = get_usage(
+        None,
+        group=limit,
+        key=lambda group, request: str(key),
+        rate=rate or settings.RATE_LIMITS[limit],
+        increment=True,
+    )
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(usage["time_left"], 1)
+
+
+def enforce(limit, key, reason):
+    """Count one act; raise RateLimited, saying why, when it goes over the limit."""
+    wait = charge(limit, key)
+    if wait:
+        raise RateLimited(wait, reason)
+
+
 def retry_after(request, limit, key="user", rate=None):
     """Count this request against a limit; return the seconds to wait when over it."""
     usage = get_usage(

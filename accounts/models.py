@@ -1,10 +1,19 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Suspended(PermissionDenied):
+    """An act refused because the fan is suspended; nothing was done."""
+
+    def __init__(self, suspension):
+        super().__init__(_("Your account is suspended."))
+        self.suspension = suspension
 
 
 class UserQuerySet(models.QuerySet):
@@ -64,6 +73,12 @@ class User(AbstractUser):
         return (
             self.suspensions.active().order_by(models.F("ends_at").desc(nulls_first=True)).first()
         )
+
+    def refuse_if_suspended(self):
+        """Raise Suspended while a suspension is in force; every act a fan takes asks this."""
+        suspension = self.active_suspension()
+        if suspension is not None:
+            raise Suspended(suspension)
 
     @property
     def is_new_account(self):
