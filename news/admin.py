@@ -1,10 +1,10 @@
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import SeasonUpdate, UpdateEffect
+from .models import SeasonUpdate, UpdateEffect, UpdateStatus
+from .publishing import publish_update
 
 
 class UpdateEffectInline(admin.TabularInline):
@@ -51,17 +51,31 @@ class SeasonUpdateAdmin(admin.ModelAdmin):
     def state(self, obj):
         return obj.get_state_display()
 
+    def save_model(self, request, obj, form, change):
+        # A form that publishes, or moves the time of a published update, goes
+        # through publish_update like the action: the rest of the form is saved
+        # with the publication as stored, then the operation writes the new one.
+        publishing = obj.status == UpdateStatus.PUBLISHED and {"status", "published_at"} & set(
+            form.changed_data
+        )
+        if not publishing:
+            super().save_model(request, obj, form, change)
+            return
+        at = obj.published_at  # clean() made an empty time "now"
+        obj.status, obj.published_at = UpdateStatus.DRAFT, None
+        if change:
+            stored = SeasonUpdate.objects.values_list("status", "published_at").get(pk=obj.pk)
+            obj.status, obj.published_at = stored
+        super().save_model(request, obj, form, change)
+        publish_update(obj, curator=request.user, at=at)
+
     @admin.action(description=_("Publish selected updates now"), permissions=["change"])
     def publish_now(self, request, queryset):
         published = 0
         for update in queryset:
-            if update.is_public:
-                continue
-            update.status = SeasonUpdate.Status.PUBLISHED
-            update.published_at = timezone.now()
-            update.save(update_fields=["status", "published_at", "updated_at"])
-            self.log_change(request, update, gettext("Published now"))
-            published += 1
+            if publish_update(update, curator=request.user):
+                self.log_change(request, update, gettext("Published now"))
+                published += 1
         self.message_user(
             request,
             ngettext("%(count)d update published.", "%(count)d updates published.", published)

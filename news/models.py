@@ -9,6 +9,21 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 
+class UpdateStatus(models.TextChoices):
+    """What a curator sets: a draft, or published (at a time, which may be later)."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class UpdateState(models.TextChoices):
+    """What the public sees of an update's status and time: scheduled is published, not yet due."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHED = "published", _("Published")
+
+
 class Effect(models.TextChoices):
     CONFIRMS = "confirms", _("Confirms the fear")
     EASES = "eases", _("Eases the fear")
@@ -30,10 +45,18 @@ def fill_slug(instance, source):
 SLUG_HELP = _("Part of the web address. Leave empty to make one from the title.")
 
 
+def publication_time(at=None):
+    """When an update goes public: the time a curator chose, or now when none was given.
+
+    The one rule both the admin's form (through clean) and news.publishing follow.
+    """
+    return at or timezone.now()
+
+
 class SeasonUpdateQuerySet(models.QuerySet):
     def published(self):
         """Return updates the public may see: published, and not set for later."""
-        return self.filter(status=SeasonUpdate.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(status=UpdateStatus.PUBLISHED, published_at__lte=timezone.now())
 
     def with_effects(self):
         """Fetch each update's effects, and the concerns they bear on, in one more query."""
@@ -45,9 +68,8 @@ class SeasonUpdateQuerySet(models.QuerySet):
 class SeasonUpdate(models.Model):
     """A piece of Season 2 news, summarised in our words by a curator."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    Status = UpdateStatus
+    State = UpdateState
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
@@ -92,7 +114,7 @@ class SeasonUpdate(models.Model):
         indexes = [models.Index(fields=["status", "-published_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
+                condition=~Q(status=UpdateStatus.PUBLISHED) | Q(published_at__isnull=False),
                 name="discussions_seasonupdate_published_has_date",
                 violation_error_message=_("A published update needs a publication time."),
             ),
@@ -106,9 +128,8 @@ class SeasonUpdate(models.Model):
 
     def clean(self):
         fill_slug(self, self.title)
-        # Publishing without a time means "now", the way curators expect.
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        if self.status == UpdateStatus.PUBLISHED and self.published_at is None:
+            self.published_at = publication_time()
 
     def feed_text(self):
         """What feeds carry: the summary, unless it would spoil."""
@@ -118,21 +139,19 @@ class SeasonUpdate(models.Model):
 
     @property
     def is_public(self):
-        return self.state == "published"
+        return self.state == UpdateState.PUBLISHED
 
     @property
     def state(self):
-        """Return draft, scheduled (published with a future time) or published."""
-        if self.status != self.Status.PUBLISHED or self.published_at is None:
-            return "draft"
-        return "scheduled" if self.published_at > timezone.now() else "published"
+        """Return the UpdateState: draft, scheduled (published with a future time) or published."""
+        if self.status != UpdateStatus.PUBLISHED or self.published_at is None:
+            return UpdateState.DRAFT
+        if self.published_at > timezone.now():
+            return UpdateState.SCHEDULED
+        return UpdateState.PUBLISHED
 
     def get_state_display(self):
-        return {
-            "draft": _("Draft"),
-            "scheduled": _("Scheduled"),
-            "published": _("Published"),
-        }[self.state]
+        return self.state.label
 
 
 class NewsStatus(models.TextChoices):
@@ -146,7 +165,7 @@ class UpdateEffectQuerySet(models.QuerySet):
     def public(self):
         """Return effects of updates the public may see, newest update first."""
         return self.filter(
-            update__status=SeasonUpdate.Status.PUBLISHED,
+            update__status=UpdateStatus.PUBLISHED,
             update__published_at__lte=timezone.now(),
         ).order_by("-update__published_at", "-update__pk")
 

@@ -2,10 +2,10 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from discussions.models import Article, Concern
 from news.models import SeasonUpdate, UpdateEffect
+from news.publishing import publish_update
 
 ARTICLE = {
     "slug": "season-2-update-worst-fears",
@@ -160,12 +160,11 @@ class Command(BaseCommand):
                     "summary": data["summary"],
                     "source_name": data["source_name"],
                     "source_url": data["source_url"],
-                    "status": SeasonUpdate.Status.PUBLISHED,
-                    "published_at": data["published_at"] or timezone.now(),
                 },
             )
             if not made:
                 continue
+            publish_update(update, at=data["published_at"])
             created.append(f"update {update.slug}")
             for slug, effect, reason in data["effects"]:
                 UpdateEffect.objects.create(

@@ -1,0 +1,40 @@
+"""Publishing Season 2 updates.
+
+Publication is a time, not an event: an update published with a later time is
+scheduled and goes public by itself when that time passes (every public query
+asks `published_at <= now`), so nothing runs at that moment and notifications
+are made when each fan next looks (notifications.delivery).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from .models import SeasonUpdate, UpdateStatus, publication_time
+
+
+class MayNotPublish(PermissionDenied):
+    """The curator lacks the right to change updates; nothing was published."""
+
+
+@transaction.atomic
+def publish_update(update, curator=None, at=None):
+    """Publish the update at `at`, or now; a later time schedules it.
+
+    Without `at`, an update that is public already is left as it is, so
+    publishing twice never moves its date. Returns whether anything changed.
+    `curator` is whoever acts, checked against the right to change updates;
+    None is the site itself (commands, the demo).
+    """
+    if curator is not None and not curator.has_perm("news.change_seasonupdate"):
+        raise MayNotPublish(f"{curator} may not publish updates.")
+    current = SeasonUpdate.objects.select_for_update().get(pk=update.pk)
+    if at is None and current.is_public:
+        return False
+    when = publication_time(at)
+    if current.status == UpdateStatus.PUBLISHED and current.published_at == when:
+        return False
+    current.status, current.published_at = UpdateStatus.PUBLISHED, when
+    current.save(update_fields=["status", "published_at", "updated_at"])
+    update.status, update.published_at = current.status, current.published_at
+    update.updated_at = current.updated_at
+    return True
