@@ -5,11 +5,11 @@ from .models import Follow, Notification
 
 @admin.register(Follow)
 class FollowAdmin(admin.ModelAdmin):
-    list_display = ("user", "concern", "is_active", "created_at")
+    list_display = ("user", "concern", "is_active", "followed_at")
     list_filter = ("is_active", "concern")
     search_fields = ("user__username",)
     list_select_related = ("user", "concern")
-    ordering = ("-created_at",)
+    ordering = ("-followed_at",)
 
 
 @admin.register(Notification)

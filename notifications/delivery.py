@@ -1,24 +1,53 @@
 """Following concerns and telling fans what happened since."""
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from news.models import UpdateEffect
 
-from .models import Follow, Notification
+from .models import Follow, Notification, NotificationKind
 
 
-def follow(user, concern):
-    Follow.objects.update_or_create(user=user, concern=concern, defaults={"is_active": True})
+@transaction.atomic
+def follow_concern(user, concern):
+    """Follow the concern; news published from now on will notify the fan.
+
+    Following again after stopping starts afresh: news published while the fan
+    was not following stays undelivered, as it would for a first follow.
+    """
+    follow, made = Follow.objects.select_for_update().get_or_create(user=user, concern=concern)
+    if not made and not follow.is_active:
+        follow.is_active, follow.followed_at = True, timezone.now()
+        follow.save(update_fields=["is_active", "followed_at"])
+    return follow
 
 
-def unfollow(user, concern):
+@transaction.atomic
+def unfollow_concern(user, concern):
+    """Stop following; the row stays, so voting or commenting never follows again by itself."""
     Follow.objects.filter(user=user, concern=concern).update(is_active=False)
 
 
 def follow_automatically(user, concern):
     """Follow on a fan's first vote or comment, but never undo their unfollowing."""
     Follow.objects.get_or_create(user=user, concern=concern)
+
+
+def follow_automatically_since(firsts):
+    """Follow from past first votes: `firsts` maps (user pk, concern pk) to when.
+
+    The bulk form of follow_automatically for a replayed history: a fan who
+    already has a follow row (followed, or stopped) keeps it as it is.
+    """
+    Follow.objects.bulk_create(
+        (
+            Follow(user_id=user_id, concern_id=concern_id, followed_at=when)
+            for (user_id, concern_id), when in firsts.items()
+        ),
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
 
 
 def notify_reply(reply):
@@ -29,7 +58,7 @@ def notify_reply(reply):
     Notification.objects.get_or_create(
         recipient_id=parent.author_id,
         comment=reply,
-        defaults={"kind": Notification.Kind.REPLY, "concern_id": reply.concern_id},
+        defaults={"kind": NotificationKind.REPLY, "concern_id": reply.concern_id},
     )
 
 
@@ -44,7 +73,7 @@ def deliver_update_notifications(user):
         .filter(
             concern__follows__user=user,
             concern__follows__is_active=True,
-            update__published_at__gte=F("concern__follows__created_at"),
+            update__published_at__gte=F("concern__follows__followed_at"),
         )
         .exclude(update__notifications__recipient=user)
         .values_list("update_id", "concern_id", "update__published_at")
@@ -56,7 +85,7 @@ def deliver_update_notifications(user):
         [
             Notification(
                 recipient=user,
-                kind=Notification.Kind.UPDATE,
+                kind=NotificationKind.UPDATE,
                 update_id=update_id,
                 concern_id=concern_id,
                 created_at=published_at,
@@ -68,4 +97,5 @@ def deliver_update_notifications(user):
 
 
 def mark_read(notifications):
+    """Mark these notifications read, those not read already; return how many."""
     return notifications.unread().update(read_at=timezone.now())

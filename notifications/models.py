@@ -7,7 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Follow(models.Model):
-    """A fan following a concern; kept when they stop, so it is not made again."""
+    """A fan following a concern; kept when they stop, so it is not made again.
+
+    `followed_at` is when the current spell of following began: following
+    again after stopping moves it, so news from the gap is never delivered.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -22,7 +26,7 @@ class Follow(models.Model):
         verbose_name=_("concern"),
     )
     is_active = models.BooleanField(_("following"), default=True)
-    created_at = models.DateTimeField(_("since"), default=timezone.now)
+    followed_at = models.DateTimeField(_("since"), default=timezone.now)
 
     class Meta:
         verbose_name = _("follow")
@@ -40,12 +44,15 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
+class NotificationKind(models.TextChoices):
+    REPLY = "reply", _("Reply to your comment")
+    UPDATE = "update", _("Season 2 news on a fear you follow")
+
+
 class Notification(models.Model):
     """Something a fan should know: a reply to them, or news on a fear they follow."""
 
-    class Kind(models.TextChoices):
-        REPLY = "reply", _("Reply to your comment")
-        UPDATE = "update", _("Season 2 news on a fear you follow")
+    Kind = NotificationKind
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,8 +105,8 @@ class Notification(models.Model):
                 name="notifications_reply_once",
             ),
             models.CheckConstraint(
-                condition=Q(kind="reply", comment__isnull=False)
-                | Q(kind="update", update__isnull=False),
+                condition=Q(kind=NotificationKind.REPLY, comment__isnull=False)
+                | Q(kind=NotificationKind.UPDATE, update__isnull=False),
                 name="notifications_kind_has_subject",
             ),
         ]

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,12 +25,9 @@ def notification_list(request):
 @require_POST
 def read(request, pk):
     """Mark one notification read and go to what it is about."""
-    notification = get_object_or_404(
-        request.user.notifications.select_related("comment__concern", "update"), pk=pk
-    )
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+    mine = request.user.notifications.filter(pk=pk)
+    notification = get_object_or_404(mine.select_related("comment__concern", "update"))
+    mark_read(mine)
     return redirect(notification.target_url())
 
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from discussions.voting import cast_vote
 from news.models import SeasonUpdate
-from notifications.delivery import follow, unfollow
+from notifications.delivery import follow_concern, unfollow_concern
 from notifications.models import Follow, Notification
 from tests.factories import make_comment, make_concern, make_update, make_user
 
@@ -43,33 +43,41 @@ def test_first_comment_follows_automatically(fan_client, fan, concern):
 
 def test_unfollowing_sticks_through_later_votes(fan, concern):
     cast_vote(fan, concern, "justified")
-    unfollow(fan, concern)
+    unfollow_concern(fan, concern)
     cast_vote(fan, concern, "overblown")
     assert not following(fan, concern)
 
 
-def test_reply_notifies_the_parent_author(fan_client, fan, concern):
+def test_reply_notifies_the_parent_author(
+    fan_client, fan, concern, django_capture_on_commit_callbacks
+):
     other = make_user("cheongsan")
     parent = make_comment(concern, author=other)
-    fan_client.post(
-        f"/concerns/{concern.slug}/comments/",
-        {"body": "I disagree", "stance": "undecided", "parent": parent.pk},
-    )
+    # The notification goes out once the reply is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        fan_client.post(
+            f"/concerns/{concern.slug}/comments/",
+            {"body": "I disagree", "stance": "undecided", "parent": parent.pk},
+        )
     note = Notification.objects.get()
     assert (note.recipient, note.kind, note.comment.body) == (other, "reply", "I disagree")
 
 
-def test_replying_to_yourself_notifies_nobody(fan_client, fan, concern):
+def test_replying_to_yourself_notifies_nobody(
+    fan_client, fan, concern, django_capture_on_commit_callbacks
+):
     parent = make_comment(concern, author=fan)
-    fan_client.post(
-        f"/concerns/{concern.slug}/comments/",
-        {"body": "Also", "stance": "undecided", "parent": parent.pk},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fan_client.post(
+            f"/concerns/{concern.slug}/comments/",
+            {"body": "Also", "stance": "undecided", "parent": parent.pk},
+        )
+    assert parent.replies.filter(body="Also").exists()
     assert not Notification.objects.exists()
 
 
 def test_news_on_a_followed_fear_notifies(fan_client, fan, concern):
-    follow(fan, concern)
+    follow_concern(fan, concern)
     publish_now((concern, "confirms"), title="Trailer")
     html = fan_client.get("/notifications/").text
     assert "Season 2 news on" in html and "Trailer" in html
@@ -78,15 +86,18 @@ def test_news_on_a_followed_fear_notifies(fan_client, fan, concern):
 
 def test_news_from_before_following_is_not_a_notification(fan_client, fan, concern):
     make_update(
-        effects=[(concern, "confirms")], published_at=timezone.now() - timezone.timedelta(days=1)
+        title="Old news",
+        effects=[(concern, "confirms")],
+        published_at=timezone.now() - timezone.timedelta(days=1),
     )
-    follow(fan, concern)
+    follow_concern(fan, concern)
+    publish_now((concern, "eases"), title="Fresh news")
     fan_client.get("/notifications/")
-    assert not Notification.objects.exists()
+    assert [note.update.title for note in Notification.objects.all()] == ["Fresh news"]
 
 
 def test_scheduled_news_notifies_once_it_is_due(fan_client, fan, concern):
-    follow(fan, concern)
+    follow_concern(fan, concern)
     update = make_update(
         effects=[(concern, "eases")], published_at=timezone.now() + timezone.timedelta(hours=1)
     )
@@ -100,22 +111,22 @@ def test_scheduled_news_notifies_once_it_is_due(fan_client, fan, concern):
 
 def test_one_notification_per_update_across_followed_fears(fan_client, fan):
     first, second = make_concern(), make_concern()
-    follow(fan, first)
-    follow(fan, second)
+    follow_concern(fan, first)
+    follow_concern(fan, second)
     publish_now((first, "eases"), (second, "confirms"))
     fan_client.get("/notifications/")
     assert Notification.objects.count() == 1
 
 
 def test_navbar_shows_unread_count(fan_client, fan, concern):
-    follow(fan, concern)
+    follow_concern(fan, concern)
     publish_now((concern, "eases"))
     html = fan_client.get("/").text
     assert '<span class="visually-hidden">1 unread</span>' in html
 
 
 def test_opening_a_notification_marks_it_read_and_goes_there(fan_client, fan, concern):
-    follow(fan, concern)
+    follow_concern(fan, concern)
     update = publish_now((concern, "eases"))
     fan_client.get("/notifications/")
     note = Notification.objects.get()
@@ -126,7 +137,7 @@ def test_opening_a_notification_marks_it_read_and_goes_there(fan_client, fan, co
 
 
 def test_mark_all_read(fan_client, fan, concern):
-    follow(fan, concern)
+    follow_concern(fan, concern)
     publish_now((concern, "eases"))
     publish_now((concern, "confirms"))
     fan_client.get("/notifications/")
@@ -136,13 +147,15 @@ def test_mark_all_read(fan_client, fan, concern):
 
 
 def test_nobody_opens_someone_elses_notification(client, fan, concern):
-    follow(fan, concern)
+    follow_concern(fan, concern)
     publish_now((concern, "eases"))
     client.force_login(fan)
     client.get("/notifications/")
     note = Notification.objects.get()
     client.force_login(make_user())
     assert client.post(f"/notifications/{note.pk}/read/").status_code == 404
+    note.refresh_from_db()
+    assert note.read_at is None
 
 
 def test_notifications_need_login(client, db):
@@ -176,7 +189,9 @@ def test_feeds_mask_spoilers(client, concern):
     concern_feed = parse(client, f"/concerns/{concern.slug}/feed/")
     assert "Everyone turns" not in updates.entries[0].summary
     assert "contains spoilers" in updates.entries[0].summary
-    assert all("Nam-ra lives" not in entry.summary for entry in concern_feed.entries)
+    (comment_entry,) = concern_feed.entries
+    assert "Nam-ra lives" not in comment_entry.title + comment_entry.summary
+    assert "contains spoilers" in comment_entry.summary
 
 
 def test_concern_feed_has_its_updates_and_top_level_comments(client, concern):

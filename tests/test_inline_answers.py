@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from notifications.delivery import follow, unfollow
+from notifications.delivery import follow_concern, unfollow_concern
 from tests.factories import make_comment
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,8 @@ def test_first_comment_shows_the_fan_following(fan_client, concern):
 
 
 def test_comment_after_unfollowing_leaves_the_follow_button_off(fan_client, fan, concern):
-    follow(fan, concern)
-    unfollow(fan, concern)
+    follow_concern(fan, concern)
+    unfollow_concern(fan, concern)
     parts = oob(post_comment(fan_client, concern, body="Still here"))
     assert 'aria-pressed="false"' in parts["follow-form"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from moderation import decisions
-from notifications.delivery import follow
+from notifications.delivery import follow_concern
 from tests.browser.test_journeys import log_in
 from tests.factories import (
     age_account,
@@ -49,7 +49,7 @@ def site(db):
     update = make_update(title="Seoul", effects=[(concern, "confirms")])
     decisions.hide_comments([make_comment(concern, body="spam")], make_moderator())
     fan = age_account(make_user("a11y_fan"))
-    follow(fan, concern)
+    follow_concern(fan, concern)
     return {"CONCERN": concern.get_absolute_url(), "UPDATE": update.get_absolute_url(), "fan": fan}
 
 

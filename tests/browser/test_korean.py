@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from moderation import decisions
-from notifications.delivery import follow
+from notifications.delivery import follow_concern
 from tests.browser.test_journeys import log_in
 from tests.factories import (
     age_account,
@@ -34,7 +34,7 @@ def site(db):
     other = make_comment(concern, body="다른 팬의 의견")
     make_comment(concern, author=fan, body="내 의견")
     make_update(title="서울로 간 시즌 2", summary="요약", effects=[(concern, "confirms")])
-    follow(fan, concern)
+    follow_concern(fan, concern)
     decisions.hide_comments([make_comment(concern, body="스팸")], make_moderator())
     return {"concern": concern, "fan": fan, "other": other}
 
