@@ -6,6 +6,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from discussions.admin import RecordAdmin
 from discussions.models import Comment, CommentRevision
 
@@ -331,11 +332,28 @@ class SuspensionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Lift selected suspensions now"), permissions=["change"])
     def lift_suspensions(self, request, queryset):
+        pending = queryset.filter(lifted_at__isnull=True)
+        # The rule of who may suspend whom decides who may lift, too.
+        allowed = pending.filter(user__in=User.objects.suspendable_by(request.user))
+        refused = sorted(
+            set(pending.exclude(pk__in=allowed).values_list("user__username", flat=True)),
+            key=str.lower,
+        )
         lifted = 0
-        for suspension in queryset.filter(lifted_at__isnull=True):
+        for suspension in allowed:
             decisions.lift_suspension(suspension, request.user)
             self.log_change(request, suspension, gettext("Lifted"))
             lifted += 1
+        if refused:
+            self.message_user(
+                request,
+                gettext(
+                    "Not lifted: %(names)s. Moderators lift fans' suspensions only; "
+                    "only a superuser can act on staff."
+                )
+                % {"names": ", ".join(refused)},
+                messages.WARNING,
+            )
         self.message_user(
             request,
             ngettext("%(count)d suspension lifted.", "%(count)d suspensions lifted.", lifted)

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.limits import enforce
 from discussions.models import Comment, CommentStatus
 
 from .models import ModerationEvent, Report, Suspension
@@ -16,12 +18,37 @@ from .models import ModerationEvent, Report, Suspension
 REMOVABLE = [CommentStatus.VISIBLE, CommentStatus.HELD]
 
 
-class AlreadyReported(Exception):
+class ReportRefused(Exception):
+    """A report that cannot be filed; nothing was saved."""
+
+
+class AlreadyReported(ReportRefused):
     """The fan has reported this comment before."""
+
+
+class OwnComment(ReportRefused):
+    """Fans edit or delete their own comments; they do not report them."""
+
+
+class NotReportable(ReportRefused):
+    """The comment is not on the public pages (held, hidden or deleted)."""
+
+
+class MayNotModerate(PermissionDenied):
+    """The account lacks the right to moderate comments; nothing was changed."""
 
 
 class MayNotSuspend(PermissionDenied):
     """The rule of User.can_be_suspended_by says no; nothing was changed."""
+
+
+# Either admin list that offers the comment actions grants the right to them.
+MODERATE_COMMENTS = ["discussions.change_comment", "moderation.change_reportedcomment"]
+
+
+def _check_may_moderate(moderator):
+    if not any(moderator.has_perm(permission) for permission in MODERATE_COMMENTS):
+        raise MayNotModerate(f"{moderator} may not moderate comments.")
 
 
 def _check_may_suspend(user, moderator):
@@ -68,6 +95,7 @@ def _move(comments, moderator, reason, *, among, to, reports, action):
 @transaction.atomic
 def hide_comments(comments, moderator, reason=""):
     """Hide comments from public pages and uphold their open reports."""
+    _check_may_moderate(moderator)
     return _move(
         comments,
         moderator,
@@ -82,6 +110,7 @@ def hide_comments(comments, moderator, reason=""):
 @transaction.atomic
 def restore_comments(comments, moderator, reason=""):
     """Put hidden or held comments back; any open reports on them are dismissed."""
+    _check_may_moderate(moderator)
     return _move(
         comments,
         moderator,
@@ -96,6 +125,7 @@ def restore_comments(comments, moderator, reason=""):
 @transaction.atomic
 def dismiss_reports(comments, moderator, reason=""):
     """Close the open reports without action; a held comment becomes visible again."""
+    _check_may_moderate(moderator)
     dismissed = []
     for comment in _locked(comments):
         if not _resolve(comment, moderator, Report.Status.DISMISSED):
@@ -114,6 +144,7 @@ def mark_as_spoiler(comments, moderator, reason=""):
 
     A held comment whose only complaint was the spoiler is shown again.
     """
+    _check_may_moderate(moderator)
     marked = _locked(comments, REMOVABLE)
     for comment in marked:
         comment.is_spoiler = True
@@ -132,8 +163,23 @@ def mark_as_spoiler(comments, moderator, reason=""):
 
 @transaction.atomic
 def report_comment(comment, reporter, reason, note=""):
-    """File a fan's report; hold the comment for review once enough fans agree."""
+    """File a fan's report; hold the comment for review once enough fans agree.
+
+    Refuses, saving nothing, a suspended reporter (accounts.Suspended), their
+    own comment (OwnComment), a comment the public cannot see (NotReportable),
+    a second report (AlreadyReported) and a reporter over the "report" limit
+    (accounts.limits.RateLimited). The limit is counted last, so a refused
+    report never uses up the fan's allowance.
+    """
+    reporter.refuse_if_suspended()
     (comment,) = _locked([comment])
+    if comment.author_id == reporter.pk:
+        raise OwnComment
+    if comment.status != CommentStatus.VISIBLE:
+        raise NotReportable
+    if Report.objects.filter(comment=comment, reporter=reporter).exists():
+        raise AlreadyReported
+    enforce("report", reporter.pk, _("You've sent a lot of reports recently."))
     try:
         with transaction.atomic():
             report = Report.objects.create(
@@ -171,8 +217,9 @@ def suspend(user, moderator, reason, ends_at=None):
 
 @transaction.atomic
 def lift_suspension(suspension, moderator, reason=""):
-    """End a suspension early."""
-    suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
+    """End a suspension early; whoever may suspend the fan may lift it, nobody else."""
+    suspension = Suspension.objects.select_for_update().select_related("user").get(pk=suspension.pk)
+    _check_may_suspend(suspension.user, moderator)
     if suspension.lifted_at is not None:
         return suspension
     suspension.lifted_at = timezone.now()
@@ -191,6 +238,7 @@ def lift_suspension(suspension, moderator, reason=""):
 @transaction.atomic
 def remove_as_spam(user, moderator, reason):
     """Hide every comment the fan wrote and suspend them permanently."""
+    _check_may_moderate(moderator)
     _check_may_suspend(user, moderator)
     comments = _locked(Comment.objects.filter(author=user), REMOVABLE)
     for comment in comments:

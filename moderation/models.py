@@ -8,25 +8,30 @@ from django.utils.translation import gettext_lazy as _
 from discussions.models import Comment, CommentQuerySet, CommentStatus
 
 
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam")
+    HARASSMENT = "harassment", _("Harassment")
+    SPOILER = "spoiler", _("Unmarked spoiler")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    OTHER = "other", _("Other")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    UPHELD = "upheld", _("Upheld")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
 class ReportQuerySet(models.QuerySet):
     def open(self):
-        return self.filter(status=Report.Status.OPEN)
+        return self.filter(status=ReportStatus.OPEN)
 
 
 class Report(models.Model):
     """A fan's flag on a comment, waiting for a moderator's decision."""
 
-    class Reason(models.TextChoices):
-        SPAM = "spam", _("Spam")
-        HARASSMENT = "harassment", _("Harassment")
-        SPOILER = "spoiler", _("Unmarked spoiler")
-        OFF_TOPIC = "off_topic", _("Off-topic")
-        OTHER = "other", _("Other")
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        UPHELD = "upheld", _("Upheld")
-        DISMISSED = "dismissed", _("Dismissed")
+    Reason = ReportReason
+    Status = ReportStatus
 
     comment = models.ForeignKey(
         "discussions.Comment",
@@ -65,11 +70,11 @@ class Report(models.Model):
                 fields=["comment", "reporter"], name="moderation_report_once_per_fan"
             ),
             models.CheckConstraint(
-                condition=Q(reason__in=["spam", "harassment", "spoiler", "off_topic", "other"]),
+                condition=Q(reason__in=ReportReason.values),
                 name="moderation_report_reason_valid",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["open", "upheld", "dismissed"]),
+                condition=Q(status__in=ReportStatus.values),
                 name="moderation_report_status_valid",
             ),
         ]
@@ -89,7 +94,7 @@ class ReportedCommentQuerySet(CommentQuerySet):
         return (
             self.filter(Exists(open_reports))
             .annotate(
-                open_report_count=Count("reports", filter=Q(reports__status=Report.Status.OPEN)),
+                open_report_count=Count("reports", filter=Q(reports__status=ReportStatus.OPEN)),
                 held_first=Case(When(status=CommentStatus.HELD, then=Value(0)), default=Value(1)),
             )
             .order_by("held_first", "-open_report_count", "-created_at", "-pk")

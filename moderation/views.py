@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.decorators import refuse_when_suspended
-from accounts.limits import retry_after, wait_message
+from accounts.limits import RateLimited
 from discussions.models import Comment
 
-from .decisions import AlreadyReported, report_comment
+from .decisions import AlreadyReported, NotReportable, OwnComment, report_comment
 from .forms import ReportForm
 from .models import ModerationEvent, Report
 
@@ -18,37 +19,45 @@ LOG_PAGE_SIZE = 50
 @login_required
 @refuse_when_suspended
 def report(request, pk):
-    """Let a fan flag someone else's comment for the moderators."""
+    """Let a fan flag someone else's comment for the moderators.
+
+    report_comment makes every check; this view only reads the form and says
+    what a refusal means.
+    """
     comment = get_object_or_404(
         Comment.objects.visible().select_related("concern", "author"), pk=pk
     )
     if Report.objects.filter(comment=comment, reporter=request.user).exists():
-        messages.info(request, _("You already reported this comment. Thank you; once is enough."))
-        return redirect(comment)
-    form = ReportForm(request.POST or None, comment=comment, reporter=request.user)
+        return _already_reported(request, comment)
+    form = ReportForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            wait = retry_after(request, "report")
-            if wait is None:
-                return _file_report(request, comment, form)
-            form.add_error(
-                None, _("You've sent a lot of reports recently.") + " " + wait_message(wait)
-            )
-            status = 429
+            try:
+                report_comment(comment, request.user, **form.cleaned_data)
+            except AlreadyReported:
+                return _already_reported(request, comment)
+            except NotReportable:
+                raise Http404 from None
+            except OwnComment:
+                form.add_error(
+                    None,
+                    _("You can't report your own comment. You can edit or delete it instead."),
+                )
+            except RateLimited as refusal:
+                form.add_error(None, refusal.message)
+                status = 429
+            else:
+                messages.success(request, _("Thank you. The moderators will take a look."))
+                return redirect(comment)
     return render(
         request, "moderation/report_form.html", {"form": form, "comment": comment}, status=status
     )
 
 
-def _file_report(request, comment, form):
-    try:
-        report_comment(comment, request.user, **form.cleaned_data)
-    except AlreadyReported:
-        messages.info(request, _("You already reported this comment. Thank you; once is enough."))
-    else:
-        messages.success(request, _("Thank you. The moderators will take a look."))
+def _already_reported(request, comment):
+    messages.info(request, _("You already reported this comment. Thank you; once is enough."))
     return redirect(comment)
 
 
