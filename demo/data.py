@@ -9,33 +9,33 @@ import datetime
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import CURATORS, MODERATORS, ensure_role
-from discussions.authoring import post_comment
-from discussions.forms import CommentForm
+from discussions.authoring import delete_comment, mark_helpful, post_comment
 from discussions.models import (
     Comment,
-    CommentStatus,
     Concern,
-    DailyShift,
     HelpfulMark,
     Verdict,
     Vote,
     VoteEvent,
 )
-from discussions.voting import CLEAR, cast_vote
+from discussions.tallies import forget_votes
+from discussions.voting import CLEAR, cast_vote, replay_history
 from moderation import decisions
 from moderation.models import ModerationEvent, Report, Suspension
 from news.models import Effect, SeasonUpdate, UpdateEffect, fill_slug
+from news.publishing import publish_update
 from notifications.models import Follow, Notification
 
 from .content import (
@@ -159,12 +159,11 @@ def _make_updates(now, concerns):
             summary=summary,
             source_name=DEMO_SOURCE,
             is_spoiler=spoiler,
-            status=SeasonUpdate.Status.PUBLISHED,
-            published_at=now - datetime.timedelta(days=days_ago, hours=3),
             is_demo=True,
         )
         fill_slug(update, title)
         update.save()
+        publish_update(update, at=now - datetime.timedelta(days=days_ago, hours=3))
         for slug, effect, reason in effects:
             UpdateEffect.objects.create(
                 update=update, concern=concerns[slug], effect=effect, reason=reason
@@ -174,26 +173,26 @@ def _make_updates(now, concerns):
 
 
 def _post_threads(users, concerns, now, rng):
-    """Post every thread through the site's own form and post_comment, backdated."""
-    keyed, marks = {}, []
+    """Post every thread through the site's own operations, backdated."""
+    keyed = {}
     latest = now - datetime.timedelta(minutes=5)
 
     def post(concern, data, parent, when):
-        form = CommentForm(
-            {
-                "body": data["body"],
-                "stance": data["stance"],
-                "is_spoiler": "on" if data["spoiler"] else "",
-                "parent": str(parent.pk) if parent else "",
-            },
-            concern=concern,
+        comment = post_comment(
+            users[data["author"]],
+            concern,
+            data["body"],
+            stance=data["stance"],
+            is_spoiler=data["spoiler"],
+            parent=parent,
+            posted_at=when,
         )
-        if not form.is_valid():
-            raise ValueError(f"Demo comment refused: {form.errors.as_text()}")
-        form.instance.created_at = when
-        comment = post_comment(form, users[data["author"]])
-        Notification.objects.filter(comment=comment).update(created_at=when)
-        marks.extend(_helpful_marks(comment, data["marks"], users, rng, now))
+        # The reply's notification is made once the demo commits; date it then.
+        transaction.on_commit(
+            partial(Notification.objects.filter(comment=comment).update, created_at=when)
+        )
+        for marker, marked_at in _helpful_marks(comment, data["marks"], users, rng, now):
+            mark_helpful(marker, comment, marked_at=marked_at)
         if data["key"]:
             keyed[data["key"]] = comment
         for reply in data["replies"]:
@@ -204,7 +203,6 @@ def _post_threads(users, concerns, now, rng):
         for thread in threads:
             when = now - datetime.timedelta(days=thread["ago"], hours=rng.randint(0, 10))
             post(concerns[slug], thread, None, when)
-    HelpfulMark.objects.bulk_create(marks)
     return keyed
 
 
@@ -212,41 +210,16 @@ def _helpful_marks(comment, count, users, rng, now):
     """Marks from other fans (never the author), in the days after the comment."""
     markers = [users[name] for name in rng.sample(CROWD + FANS, count + 1)]
     return [
-        HelpfulMark(
-            user=user,
-            comment=comment,
-            created_at=min(comment.created_at + datetime.timedelta(hours=rng.uniform(1, 72)), now),
-        )
+        (user, min(comment.created_at + datetime.timedelta(hours=rng.uniform(1, 72)), now))
         for user in markers
         if user.pk != comment.author_id
     ][:count]
 
 
 def _write_vote_history(users, concerns, updates, now, rng):
-    """Write months of votes the way cast_vote writes one, each at its own moment.
-
-    cast_vote stamps everything with the present, so the history is written
-    here as simulate_history writes it: the vote rows, one history row per
-    cast, change or clear, and each day's shift, so the chart and the tallies
-    add up exactly as for real votes.
-    """
-    votes, events, follows = [], [], []
-    shifts = defaultdict(lambda: [0, 0])
-    for (user, concern), ballot in _ballots(users, concerns, updates, now, rng).items():
-        ballot.sort(key=lambda step: step[0])
-        vote = _replay(user, concern, ballot, events, shifts)
-        if vote is not None:
-            votes.append(vote)
-        # Following from the first vote on, as voting does, so later news notifies.
-        follows.append(Follow(user=user, concern=concern, created_at=ballot[0][0]))
-    VoteEvent.objects.bulk_create(events)
-    Follow.objects.bulk_create(follows, ignore_conflicts=True)
-    Vote.objects.bulk_create(votes)
-    # Saving stamped the rows with today; give them the history's times.
-    for vote in votes:
-        vote.created_at, vote.updated_at = vote.first_cast, vote.confirmed_at
-    Vote.objects.bulk_update(votes, ["created_at", "updated_at"])
-    _add_shifts(shifts)
+    """Months of votes, each at its own moment, written by discussions.voting.replay_history."""
+    ballots = _ballots(users, concerns, updates, now, rng)
+    replay_history({(user.pk, concern.pk): steps for (user, concern), steps in ballots.items()})
 
 
 def _ballots(users, concerns, updates, now, rng):
@@ -324,70 +297,6 @@ def _stances_taken():
     return taken
 
 
-def _replay(user, concern, ballot, events, shifts):
-    """Play one fan's steps on one concern; return the vote left standing, unsaved."""
-    vote = None
-    for when, verdict in ballot:
-        shift = shifts[(concern.pk, timezone.localdate(when))]
-        event = VoteEvent(user=user, concern=concern, created_at=when)
-        if verdict == CLEAR:
-            if vote is None:
-                continue
-            event.action, event.previous_verdict = VoteEvent.Action.CLEAR, vote.verdict
-            _count(shift, vote.verdict, -1)
-            vote = None
-        elif vote is None:
-            event.action, event.verdict = VoteEvent.Action.CAST, verdict
-            _count(shift, verdict, 1)
-            vote = Vote(user=user, concern=concern, verdict=verdict, confirmed_at=when)
-            vote.first_cast = when
-        elif verdict != vote.verdict:
-            event.action, event.verdict, event.previous_verdict = (
-                VoteEvent.Action.CHANGE,
-                verdict,
-                vote.verdict,
-            )
-            _count(shift, vote.verdict, -1)
-            _count(shift, verdict, 1)
-            vote.verdict, vote.confirmed_at = verdict, when
-        else:
-            continue
-        events.append(event)
-    return vote
-
-
-def _count(shift, verdict, amount):
-    shift[0 if verdict == Verdict.JUSTIFIED else 1] += amount
-
-
-def _add_shifts(shifts):
-    """Add (concern, day) changes to the daily shifts, real votes' rows included."""
-    existing = {
-        (row.concern_id, row.day): row.pk
-        for row in DailyShift.objects.filter(
-            concern__in={concern_id for concern_id, _ in shifts},
-            day__in={day for _, day in shifts},
-        )
-    }
-    fresh = []
-    for (concern_id, day), (justified, overblown) in shifts.items():
-        if (concern_id, day) in existing:
-            DailyShift.objects.filter(pk=existing[(concern_id, day)]).update(
-                justified_change=F("justified_change") + justified,
-                overblown_change=F("overblown_change") + overblown,
-            )
-        else:
-            fresh.append(
-                DailyShift(
-                    concern_id=concern_id,
-                    day=day,
-                    justified_change=justified,
-                    overblown_change=overblown,
-                )
-            )
-    DailyShift.objects.bulk_create(fresh)
-
-
 def _moderate(users, comments):
     """A few acts for the moderation log and the review queue, by the demo moderator."""
     moderator = users[MODERATOR]
@@ -443,16 +352,17 @@ def remove_demo_data():
             | Q(actor__isnull=True, comment__author__is_demo=True)
         )
     )
-    counts["votes"] = _remove_votes(demo_users)
+    # Off the chart too, as if never cast, so real votes' shifts stay as written.
+    counts["votes"] = forget_votes(demo_users)
     counts["helpful marks"] = _delete(HelpfulMark.objects.filter(user__in=demo_users))
     counts["reports"] = _delete(Report.objects.filter(reporter__in=demo_users))
     _delete(Suspension.objects.filter(user__in=demo_users))
     _delete(Follow.objects.filter(user__in=demo_users))
     _delete(Notification.objects.filter(recipient__in=demo_users))
     kept = _comments_real_replies_need()
-    Comment.objects.filter(pk__in=kept, status__in=decisions.REMOVABLE).update(
-        status=CommentStatus.DELETED
-    )
+    withdrawn = Comment.objects.filter(pk__in=kept, status__in=decisions.REMOVABLE)
+    for comment in withdrawn.select_related("author"):
+        delete_comment(comment.author, comment)
     counts["comments"] = _delete_comments(
         Comment.objects.filter(author__in=demo_users).exclude(pk__in=kept)
     )
@@ -473,52 +383,6 @@ def remove_demo_data():
 def _delete(queryset):
     _total, by_model = queryset.delete()
     return by_model.get(queryset.model._meta.label, 0)
-
-
-def _remove_votes(demo_users):
-    """Take the demo votes out of each day's shift, then delete them and their history."""
-    change = defaultdict(lambda: [0, 0])
-    events = VoteEvent.objects.filter(user__in=demo_users).values_list(
-        "concern", "created_at", "action", "verdict", "previous_verdict"
-    )
-    for concern_id, when, action, verdict, previous in events:
-        if action == VoteEvent.Action.RECONFIRM:
-            continue
-        row = change[(concern_id, timezone.localdate(when))]
-        if verdict:
-            _count(row, verdict, 1)
-        if previous:
-            _count(row, previous, -1)
-    for (concern_id, day), (justified, overblown) in change.items():
-        DailyShift.objects.filter(concern_id=concern_id, day=day).update(
-            justified_change=F("justified_change") - justified,
-            overblown_change=F("overblown_change") - overblown,
-        )
-    VoteEvent.objects.filter(user__in=demo_users).delete()
-    removed = _delete(Vote.objects.filter(user__in=demo_users))
-    _drop_empty_days(change)
-    return removed
-
-
-def _drop_empty_days(touched):
-    """Delete the shift rows only demo votes made: nothing moved and no real vote that day."""
-    if not touched:
-        return
-    days = [day for _, day in touched]
-    first = timezone.make_aware(datetime.datetime.combine(min(days), datetime.time.min))
-    last = timezone.make_aware(datetime.datetime.combine(max(days), datetime.time.max))
-    real_days = {
-        (concern_id, timezone.localdate(when))
-        for concern_id, when in VoteEvent.objects.filter(
-            concern__in={concern_id for concern_id, _ in touched},
-            created_at__range=(first - datetime.timedelta(days=1), last),
-        ).values_list("concern", "created_at")
-    }
-    for concern_id, day in touched:
-        if (concern_id, day) not in real_days:
-            DailyShift.objects.filter(
-                concern_id=concern_id, day=day, justified_change=0, overblown_change=0
-            ).delete()
 
 
 def _comments_real_replies_need():

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DiscussionsConfig(AppConfig):
     name = "discussions"
     verbose_name = _("Discussions")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

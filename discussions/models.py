@@ -43,6 +43,13 @@ class CommentStatus(models.TextChoices):
     DELETED = "deleted", _("Deleted by its author")
 
 
+class Sort(models.TextChoices):
+    """The orders a concern's comments are listed in (the `sort` query parameter)."""
+
+    NEW = "new", _("Newest")
+    TOP = "top", _("Top: most helpful, fresh first")
+
+
 # z for a 95% two-sided interval.
 Z_95 = 1.959963984540054
 
@@ -230,7 +237,8 @@ class Vote(models.Model):
         Concern, on_delete=models.CASCADE, related_name="votes", verbose_name=_("concern")
     )
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict)
-    created_at = models.DateTimeField(_("cast"), auto_now_add=True)
+    # A default rather than auto_now_add, so a replayed history keeps its moments.
+    created_at = models.DateTimeField(_("cast"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
     confirmed_at = models.DateTimeField(
         _("last cast, changed or kept"),
@@ -368,9 +376,9 @@ class CommentQuerySet(models.QuerySet):
         return self.annotate(helpful_count=Coalesce(Subquery(marks), 0))
 
     def ranked(self, sort, now=None):
-        """Order by "new" (newest first) or "top" (helpful marks, decaying with age)."""
+        """Order by Sort.NEW (newest first) or Sort.TOP (helpful marks, decaying with age)."""
         queryset = self.with_helpful_counts()
-        if sort != "top":
+        if sort != Sort.TOP:
             return queryset.order_by("-created_at", "-pk")
         now = (now or timezone.now()).timestamp()
         age_hours = (Value(now) - EpochSeconds("created_at")) / Value(3600.0)
@@ -527,11 +535,6 @@ class Comment(models.Model):
         """Whether the user may still edit this comment: its visible author, in time."""
         now = now or timezone.now()
         return self.author_id == user.pk and self.is_visible and now < self.edit_window_ends()
-
-    def withdraw(self):
-        """Delete at the author's request: the row stays, shown as "[deleted]"."""
-        self.status = CommentStatus.DELETED
-        self.save(update_fields=["status", "updated_at"])
 
     def is_deletable_by(self, user):
         return self.author_id == user.pk and self.status in {

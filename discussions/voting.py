@@ -1,17 +1,28 @@
-"""Casting, changing, clearing and keeping a fan's vote on a concern."""
+"""Casting, changing, clearing and keeping a fan's vote on a concern.
 
+The only place that writes votes, their history and the chart's daily shifts,
+besides the repair in discussions.tallies. Each operation checks the fan
+(suspended? over the vote limit?) before it writes anything.
+"""
+
+import itertools
+from collections import defaultdict
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from notifications.delivery import follow_automatically
+from accounts.limits import enforce
+from notifications.delivery import follow_automatically, follow_automatically_since
 
 from .models import DailyShift, Verdict, Vote, VoteEvent
 
 CLEAR = "clear"
+BATCH = 5000
+TOO_FAST = _("You're voting very fast.")
 
 
 class Outcome(StrEnum):
@@ -48,9 +59,12 @@ def record_shift(concern, day, removed=None, added=None):
         DailyShift.objects.filter(concern=concern, day=day).update(**increments)
 
 
-def _lock_fan(user):
-    # Lock the fan's row so two tabs voting at once queue up instead of racing
-    # to insert the same vote; other fans are not held up.
+def lock_fan(user):
+    """Lock the fan's row, inside a transaction, until it ends.
+
+    Two tabs voting or posting at once then queue up instead of racing past
+    each other's checks and inserts; other fans are not held up.
+    """
     get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
 
 
@@ -59,11 +73,16 @@ def cast_vote(user, concern, verdict):
 
     The vote, its history row and the day's shift are written in one
     transaction, so the history and the chart always add up to the votes.
+    Raises Suspended for a suspended fan and RateLimited past the vote limit,
+    having written nothing.
     """
     if verdict != CLEAR and verdict not in Verdict.values:
         raise ValueError(f"Unknown verdict {verdict!r}")
     with transaction.atomic():
-        _lock_fan(user)
+        lock_fan(user)
+        user.refuse_if_suspended()
+        # Counted after the database check, so a refused vote uses up nothing.
+        enforce("vote", user.pk, TOO_FAST)
         now = timezone.now()
         vote = Vote.objects.filter(user=user, concern=concern).first()
         if verdict == CLEAR:
@@ -81,7 +100,9 @@ def cast_vote(user, concern, verdict):
             return Outcome.CLEARED
         follow_automatically(user, concern)
         if vote is None:
-            Vote.objects.create(user=user, concern=concern, verdict=verdict, confirmed_at=now)
+            Vote.objects.create(
+                user=user, concern=concern, verdict=verdict, created_at=now, confirmed_at=now
+            )
             VoteEvent.objects.create(
                 user=user,
                 concern=concern,
@@ -109,9 +130,13 @@ def cast_vote(user, concern, verdict):
 
 
 def keep_vote(user, concern):
-    """Record that the fan still holds their verdict after news; return None if no vote."""
+    """Record that the fan still holds their verdict after news; return None if no vote.
+
+    Raises Suspended for a suspended fan, having written nothing.
+    """
     with transaction.atomic():
-        _lock_fan(user)
+        lock_fan(user)
+        user.refuse_if_suspended()
         vote = Vote.objects.filter(user=user, concern=concern).first()
         if vote is None:
             return None
@@ -126,3 +151,100 @@ def keep_vote(user, concern):
             created_at=now,
         )
         return Outcome.KEPT
+
+
+def replay_history(ballots):
+    """Write votes cast in the past, each at its own moment, as cast_vote would have.
+
+    `ballots` maps (user pk, concern pk) to that fan's steps on that concern,
+    (moment, verdict or CLEAR) in any order, for fans with no vote there yet.
+    The votes left standing, one history row per cast, change or clear, each
+    day's shift and the follows are written in bulk, in one transaction, so
+    months of the demo or 100,000 simulated votes add up exactly as if cast one
+    by one. No limit applies: these votes were cast before now. Returns how
+    many votes stand.
+    """
+    votes, events, shifts, firsts = [], [], defaultdict(lambda: [0, 0]), {}
+    for (user_id, concern_id), steps in ballots.items():
+        steps = sorted(steps, key=lambda step: step[0])
+        firsts[(user_id, concern_id)] = steps[0][0]
+        vote = _replay(user_id, concern_id, steps, events, shifts)
+        if vote is not None:
+            votes.append(vote)
+    with transaction.atomic():
+        Vote.objects.bulk_create(votes, batch_size=BATCH)
+        VoteEvent.objects.bulk_create(events, batch_size=BATCH)
+        # Saving stamped each vote as changed today; it last changed when confirmed.
+        for batch in itertools.batched((vote.pk for vote in votes), BATCH):
+            Vote.objects.filter(pk__in=batch).update(updated_at=F("confirmed_at"))
+        _add_shifts(shifts)
+        follow_automatically_since(firsts)
+    return len(votes)
+
+
+def _replay(user_id, concern_id, steps, events, shifts):
+    """Play one fan's steps on one concern; return the vote left standing, unsaved."""
+    vote = None
+    for when, verdict in steps:
+        previous = vote.verdict if vote is not None else ""
+        if verdict == CLEAR:
+            if vote is None:
+                continue
+            action, verdict, vote = VoteEvent.Action.CLEAR, "", None
+        elif vote is None:
+            action = VoteEvent.Action.CAST
+            vote = Vote(
+                user_id=user_id,
+                concern_id=concern_id,
+                verdict=verdict,
+                created_at=when,
+                confirmed_at=when,
+            )
+        elif verdict != vote.verdict:
+            action = VoteEvent.Action.CHANGE
+            vote.verdict, vote.confirmed_at = verdict, when
+        else:
+            continue
+        events.append(
+            VoteEvent(
+                user_id=user_id,
+                concern_id=concern_id,
+                action=action,
+                verdict=verdict,
+                previous_verdict=previous,
+                created_at=when,
+            )
+        )
+        shift = shifts[(concern_id, timezone.localdate(when))]
+        for changed, amount in [(previous, -1), (verdict, 1)]:
+            if changed:
+                shift[0 if changed == Verdict.JUSTIFIED else 1] += amount
+    return vote
+
+
+def _add_shifts(shifts):
+    """Add {(concern pk, day): [justified, overblown]} to the daily shifts, existing rows too."""
+    existing = {
+        (concern_id, day): pk
+        for pk, concern_id, day in DailyShift.objects.filter(
+            concern__in={concern_id for concern_id, _ in shifts},
+            day__in={day for _, day in shifts},
+        ).values_list("pk", "concern", "day")
+    }
+    fresh = []
+    for (concern_id, day), (justified, overblown) in shifts.items():
+        if (concern_id, day) in existing:
+            DailyShift.objects.filter(pk=existing[(concern_id, day)]).update(
+                justified_change=F("justified_change") + justified,
+                overblown_change=F("overblown_change") + overblown,
+            )
+        else:
+            fresh.append(
+                DailyShift(
+                    concern_id=concern_id,
+                    day=day,
+                    justified_change=justified,
+                    overblown_change=overblown,
+                )
+            )
+    DailyShift.objects.bulk_create(fresh, batch_size=BATCH)

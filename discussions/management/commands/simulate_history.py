@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import Concern, DailyShift, Verdict, Vote, VoteEvent
+from discussions.models import Concern, DailyShift, Verdict
+from discussions.voting import replay_history
 
 BATCH = 5000
 
@@ -15,8 +16,8 @@ BATCH = 5000
 class Command(BaseCommand):
     help = (
         "Fill the database with simulated fans and a history of votes spread over "
-        "past days, for benchmarks and demos. Votes, their history and the daily "
-        "shifts are written consistently, as real voting would write them."
+        "past days, for benchmarks. Votes, their history, the daily shifts and "
+        "the follows are written as voting would have written them, one by one."
     )
 
     def add_arguments(self, parser):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         )
         now = timezone.now()
         leanings = {c.pk: rng.uniform(0.3, 0.8) for c in concerns}
-        vote_rows, event_rows, shifts = [], [], {}
+        ballots = {}
         for n in range(votes):
             concern = concerns[n % len(concerns)]
             fan = fans[n // len(concerns)]
@@ -55,25 +56,12 @@ class Command(BaseCommand):
             drift = 0.15 * (1 - (now - when).days / days)
             justified = rng.random() < leanings[concern.pk] + drift
             verdict = Verdict.JUSTIFIED if justified else Verdict.OVERBLOWN
-            vote_rows.append(Vote(user_id=fan, concern=concern, verdict=verdict, confirmed_at=when))
-            event_rows.append(
-                VoteEvent(
-                    user_id=fan, concern=concern, action="cast", verdict=verdict, created_at=when
-                )
-            )
-            key = (concern.pk, timezone.localdate(when))
-            j, o = shifts.get(key, (0, 0))
-            shifts[key] = (j + justified, o + (not justified))
-        Vote.objects.bulk_create(vote_rows, batch_size=BATCH)
-        VoteEvent.objects.bulk_create(event_rows, batch_size=BATCH)
-        for (concern_id, day), (j, o) in shifts.items():
-            shift, _ = DailyShift.objects.get_or_create(concern_id=concern_id, day=day)
-            shift.justified_change += j
-            shift.overblown_change += o
-            shift.save(update_fields=["justified_change", "overblown_change"])
+            ballots[(fan, concern.pk)] = [(when, verdict)]
+        replay_history(ballots)
+        shifts = DailyShift.objects.filter(concern__in=concerns).count()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Simulated {votes} votes by {len(fans)} fans over {days} days "
-                f"({len(shifts)} daily shifts)."
+                f"({shifts} daily shifts in all)."
             )
         )

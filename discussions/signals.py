@@ -1,0 +1,29 @@
+"""What discussions does when something it depends on changes elsewhere.
+
+accounts may not import discussions (docs/architecture.md), so deleting a fan
+cannot call into it; discussions listens instead, from DiscussionsConfig.ready.
+"""
+
+from django.conf import settings
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
+
+from .models import VoteEvent
+from .tallies import drop_empty_days, withdraw
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_leaving")
+def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
+    """Take a fan's votes out of the daily shifts as the fan is deleted.
+
+    The cascade deletes their votes and history right after, in the same
+    transaction; without this the chart would keep counting them. A fan whose
+    comments protect them is refused before any signal is sent.
+    """
+    instance._days_left_by_votes = withdraw(VoteEvent.objects.filter(user=instance))
+
+
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_gone")
+def drop_days_only_the_fan_made(sender, instance, **kwargs):
+    # Only now is their history gone, and that of every fan deleted with them.
+    drop_empty_days(getattr(instance, "_days_left_by_votes", set()))
