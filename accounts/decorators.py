@@ -1,23 +1,18 @@
 from functools import wraps
 
-from django.shortcuts import render
-from django_htmx.http import HttpResponseClientRedirect
-
 
 def refuse_when_suspended(view):
-    """Answer a suspended fan with a notice saying why and until when."""
+    """Refuse a suspended fan before the view shows a form they could not send.
+
+    It raises Suspended, which aouad's refusal middleware answers (the notice
+    saying why and until when, or for htmx a reload that shows it in place).
+    Operations check for themselves; this is for the pages in front of them.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.user.is_authenticated:
-            suspension = request.user.active_suspension()
-            if suspension is not None and request.htmx:
-                # Reload the page the fan is on; it shows the notice in place.
-                return HttpResponseClientRedirect(request.htmx.current_url or "/")
-            if suspension is not None:
-                return render(
-                    request, "accounts/suspended.html", {"suspension": suspension}, status=403
-                )
+            request.user.refuse_if_suspended()
         return view(request, *args, **kwargs)
 
     return wrapper

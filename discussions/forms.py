@@ -53,7 +53,11 @@ MAX_PK = 2**63 - 1
 
 
 class CommentForm(CommentEditForm):
-    """A new comment or reply on one concern."""
+    """A new comment or reply on one concern.
+
+    It checks what the fan typed; its cleaned_data is what
+    discussions.authoring.post_comment takes, and that enforces the rules.
+    """
 
     # Text, not an integer field: Python's int() reads "²" and "٣" as digits,
     # and a number past the column's range fails in the database, not here.
@@ -90,16 +94,6 @@ class CommentForm(CommentEditForm):
             for message in self.errors.pop("parent"):
                 self.add_error(None, message)
         return cleaned_data
-
-    def save(self, commit=True, *, author=None):
-        comment = super().save(commit=False)
-        comment.concern = self.concern
-        comment.parent = self.cleaned_data.get("parent")
-        if author is not None:
-            comment.author = author
-        if commit:
-            comment.save()
-        return comment
 
 
 def reply_options(form=None):

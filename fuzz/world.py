@@ -10,12 +10,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from discussions.authoring import edit_comment
-from discussions.models import CommentStatus, HelpfulMark
+from discussions.authoring import delete_comment, edit_comment, mark_helpful
 from discussions.voting import keep_vote
 from moderation import decisions
 from news.models import UpdateEffect
-from notifications.delivery import follow, notify_reply
+from notifications.delivery import follow_concern, notify_reply
 from notifications.models import Notification
 from tests.factories import (
     age_account,
@@ -98,7 +97,7 @@ def build():
 
     own = make_comment(open_fear, fan, body="My own argument", stance="justified")
     edited = make_comment(open_fear, fan, body="First words")
-    edit_comment(edited, body="Second words", is_spoiler=True, stance="overblown")
+    edit_comment(fan, edited, body="Second words", is_spoiler=True, stance="overblown")
     theirs = make_comment(open_fear, other, body="Their argument", stance="overblown")
     reply = make_comment(author=fan, parent=theirs, body="A reply to them")
     notify_reply(reply)
@@ -110,14 +109,13 @@ def build():
     decisions.hide_comments([hidden], moderator, "Rude")
     with_reply = make_comment(open_fear, other, body="Deleted later")
     make_comment(author=fan, parent=with_reply, body="Reply under a deleted one")
-    with_reply.status = CommentStatus.DELETED
-    with_reply.save(update_fields=["status"])
+    delete_comment(other, with_reply)
     held = make_comment(quiet, newbie, body="Reported to pieces")
     for n, reason in enumerate(["spam", "harassment", "other"]):
         decisions.report_comment(held, make_user(f"fuzz_reporter{n}"), reason, note="Look")
     decisions.report_comment(theirs, fan, "off_topic")
-    HelpfulMark.objects.create(user=fan, comment=theirs)
-    HelpfulMark.objects.create(user=other, comment=own)
+    mark_helpful(fan, theirs)
+    mark_helpful(other, own)
     decisions.mark_as_spoiler([spoiler], moderator)
 
     make_suspension(suspended, days=7)
@@ -126,8 +124,8 @@ def build():
     decisions.suspend(newbie, moderator, "Flooding", timezone.now() + timezone.timedelta(days=1))
     decisions.lift_suspension(newbie.suspensions.get(), moderator)
 
-    follow(fan, open_fear)
-    follow(fan, blind)
+    follow_concern(fan, open_fear)
+    follow_concern(fan, blind)
     keep_vote(fan, open_fear)
     notification = Notification.objects.filter(recipient=fan).first()
 

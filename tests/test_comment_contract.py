@@ -108,7 +108,7 @@ def test_refused_inline_reply_keeps_body_stance_spoiler_and_parent(fan_client, v
 def test_refused_reply_without_javascript_keeps_everything(fan_client, veteran, concern):
     parent = make_comment(concern)
     response = refused_reply(fan_client, concern, parent)
-    form = response.context["comment_form"]
+    form = response.context["page"].comment_form
     assert response.status_code == 429
     assert form["body"].value() == "My careful reply"
     assert form["stance"].value() == "overblown"

@@ -1,4 +1,5 @@
 import os
+import re
 import threading
 import zlib
 
@@ -126,7 +127,8 @@ def test_three_signups_per_address_per_day(db):
 def test_signup_limit_is_per_address(db):
     for name in ["a_fan", "b_fan", "c_fan"]:
         sign_up(name, "127.0.0.2")
-    assert sign_up("d_fan", "127.0.0.3").status_code == 302
+    assert sign_up("d_fan", "127.0.0.2").status_code == 429
+    assert sign_up("e_fan", "127.0.0.3").status_code == 302
 
 
 def test_twenty_reports_an_hour(fan_client, concern):
@@ -157,9 +159,11 @@ def test_honeypot_filled_creates_no_account(client, db):
 
 def test_honeypot_is_hidden_without_inline_style(client, db):
     html = Client().get("/accounts/signup/").text
-    assert 'class="honeypot"' in html
-    assert 'aria-hidden="true"' in html
-    assert 'tabindex="-1"' in html
+    opening = re.search(r'<div\s[^>]*class="honeypot"[^>]*>', html)
+    assert 'aria-hidden="true"' in opening.group()
+    inside = html[opening.end() :].split("</div>", 1)[0]
+    assert re.search(r'<input [^>]*name="website"[^>]*tabindex="-1"', inside)
+    assert " style=" not in html
 
 
 def log_in(client, username, password, address="127.0.0.2"):
@@ -181,12 +185,15 @@ def test_lockout_does_not_shut_out_the_real_owner_elsewhere(fan):
     attacker = Client()
     for _ in range(6):
         log_in(attacker, fan.username, "wrong", "127.0.0.2")
+    assert log_in(attacker, fan.username, PASSWORD, "127.0.0.2").status_code == 429
     assert log_in(Client(), fan.username, PASSWORD, "127.0.0.3").status_code == 302
 
 
 def test_lockout_ends_after_fifteen_minutes(client, fan):
     for _ in range(5):
         log_in(client, fan.username, "wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=14))
+    assert log_in(client, fan.username, PASSWORD).status_code == 429
     AccessAttempt.objects.update(attempt_time=timezone.now() - timezone.timedelta(minutes=16))
     assert log_in(client, fan.username, PASSWORD).status_code == 302
 
@@ -246,13 +253,16 @@ def test_limits_live_in_redis_when_configured():
     assert cache.get("probe") == 1
 
 
-def test_rate_limited_inline_vote_answers_with_the_panel(fan_client, concern):
+def test_rate_limited_inline_vote_answers_in_the_live_region(fan_client, concern):
     for verdict in ["justified", "overblown"] * 15:
         fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": verdict})
     response = fan_client.post(
         f"/concerns/{concern.slug}/vote/", {"verdict": "justified"}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 429
-    assert response.text.lstrip().startswith('<aside class="vote-panel" id="vote-panel"')
+    assert response["Retry-After"]
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#inline-refusal", "innerHTML")
     assert "voting very fast." in response.text
+    assert "Nothing was saved." in response.text
     assert "<html" not in response.text
+    assert Vote.objects.get().verdict == "overblown"

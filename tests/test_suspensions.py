@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from discussions.models import Comment, Vote
 from moderation import decisions
-from moderation.models import ModerationEvent, Suspension
+from moderation.models import ModerationEvent, Report, Suspension
 from tests.factories import (
     PASSWORD,
     make_comment,
@@ -64,6 +64,7 @@ def test_suspended_fan_cannot_report(fan_client, suspended, concern):
     response = fan_client.post(f"/comments/{other.pk}/report/", {"reason": "spam"})
     assert response.status_code == 403
     assert "Your account is suspended." in response.text
+    assert not Report.objects.exists()
 
 
 def test_suspended_fan_cannot_edit(fan_client, fan, concern):
@@ -81,23 +82,25 @@ def test_permanent_suspension_says_so(fan_client, fan, concern):
     assert "The suspension is permanent." in html
 
 
-def test_suspension_ends_by_itself(fan_client, fan, concern):
-    past = timezone.now() - timezone.timedelta(days=10)
-    Suspension.objects.create(
-        user=fan, reason="old", starts_at=past, ends_at=past + timezone.timedelta(days=1)
-    )
-    response = fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
+def test_suspension_ends_by_itself(fan_client, fan, concern, monkeypatch):
+    # The same suspension refuses the vote while in force, and not once its end has passed.
+    suspension = make_suspension(fan, days=1)
+    vote_url = f"/concerns/{concern.slug}/vote/"
+    assert fan_client.post(vote_url, {"verdict": "justified"}).status_code == 403
+    just_after = suspension.ends_at + timezone.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: just_after)
+    response = fan_client.post(vote_url, {"verdict": "justified"})
     assert response.status_code == 302
     assert Vote.objects.filter(user=fan).exists()
 
 
 def test_lifted_suspension_no_longer_applies(fan_client, fan, concern):
     suspension = make_suspension(fan)
+    vote_url = f"/concerns/{concern.slug}/vote/"
+    assert fan_client.post(vote_url, {"verdict": "justified"}).status_code == 403
     decisions.lift_suspension(suspension, make_moderator())
-    assert (
-        fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"}).status_code
-        == 302
-    )
+    assert fan_client.post(vote_url, {"verdict": "justified"}).status_code == 302
+    assert Vote.objects.filter(user=fan).exists()
 
 
 def test_moderator_suspends_for_a_week_in_admin(client, fan):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from discussions.charts import daily_tallies, opinion_chart, sparkline
 from discussions.models import DailyShift, Tally, Vote, VoteEvent, wilson_interval
 from discussions.voting import cast_vote, keep_vote
-from news.models import NewsStatus, SeasonUpdate, UpdateEffect
+from news.models import NewsStatus, SeasonUpdate, UpdateEffect, UpdateState
 from tests.factories import (
     make_article,
     make_concern,
@@ -90,15 +90,15 @@ def test_home_names_most_divisive_and_clearest_consensus(client):
         make_vote(clear, verdict="overblown")
     make_vote(quiet)
     response = client.get("/")
-    assert response.context["most_divisive"] == even
-    assert response.context["clearest_consensus"] == clear
+    assert response.context["page"].most_divisive == even
+    assert response.context["page"].clearest_consensus == clear
     assert "Most divisive" in response.text and "Clearest consensus" in response.text
 
 
 def test_home_names_nothing_without_enough_votes(client, concern):
     make_vote(concern)
     response = client.get("/")
-    assert response.context["most_divisive"] is None
+    assert response.context["page"].most_divisive is None
     assert "Most divisive" not in response.text
 
 
@@ -192,8 +192,8 @@ def test_concern_page_draws_chart_with_table_and_marker(client, concern):
     html = client.get(concern.get_absolute_url()).text
     assert '<polyline class="chart-line"' in html or '<circle class="chart-dot"' in html
     assert "Closing tally on each day with votes" in html
-    assert 'class="chart-marker effect-eases"' in html
-    assert "<title>" in html and "Filming wraps" in html
+    marker = html.split('class="chart-marker effect-eases"', 1)[1]
+    assert "Filming wraps" in marker.split("</title>", 1)[0]
 
 
 def test_home_shows_a_sparkline_per_voted_concern(client, concern):
@@ -216,26 +216,38 @@ def test_reconsider_banner_after_easing_news(fan_client, voted, concern):
 
 
 def test_no_banner_for_news_older_than_the_vote(fan_client, voted, concern):
-    make_update(
+    update = make_update(
         effects=[(concern, "eases")], published_at=timezone.now() - timezone.timedelta(days=5)
     )
     assert "still think it" not in fan_client.get(concern.get_absolute_url()).text
+    # The same news, had the vote come before it, asks.
+    Vote.objects.filter(user=voted).update(
+        confirmed_at=update.published_at - timezone.timedelta(days=1)
+    )
+    assert "still think it" in fan_client.get(concern.get_absolute_url()).text
 
 
 def test_no_banner_for_unclear_news(fan_client, voted, concern):
-    make_update(effects=[(concern, "unclear")])
+    update = make_update(effects=[(concern, "unclear")])
     assert "still think it" not in fan_client.get(concern.get_absolute_url()).text
+    # The same news, had it eased the fear, asks.
+    UpdateEffect.objects.filter(update=update).update(effect="eases")
+    assert "still think it" in fan_client.get(concern.get_absolute_url()).text
 
 
 def test_no_banner_before_scheduled_news_is_due(fan_client, voted, concern):
-    make_update(
+    update = make_update(
         effects=[(concern, "confirms")], published_at=timezone.now() + timezone.timedelta(hours=1)
     )
     assert "still think it" not in fan_client.get(concern.get_absolute_url()).text
+    # Once it is due, it asks.
+    SeasonUpdate.objects.filter(pk=update.pk).update(published_at=timezone.now())
+    assert "still think it" in fan_client.get(concern.get_absolute_url()).text
 
 
 def test_keep_records_reconfirmation_and_banner_goes(fan_client, voted, concern):
     make_update(effects=[(concern, "confirms")])
+    assert "still think it" in fan_client.get(concern.get_absolute_url()).text
     response = fan_client.post(f"/concerns/{concern.slug}/keep/", follow=True)
     assert "Noted: your vote stands." in response.text
     assert "still think it" not in response.text
@@ -246,6 +258,7 @@ def test_keep_records_reconfirmation_and_banner_goes(fan_client, voted, concern)
 
 def test_changing_after_news_also_clears_banner(fan_client, voted, concern):
     make_update(effects=[(concern, "eases")])
+    assert "still think it" in fan_client.get(concern.get_absolute_url()).text
     response = fan_client.post(
         f"/concerns/{concern.slug}/vote/", {"verdict": "overblown"}, follow=True
     )
@@ -295,10 +308,10 @@ def test_hidden_results_on_home(client, blind):
 
 
 def test_update_state_draft_scheduled_published():
-    assert make_update(status="draft", published_at=None).state == "draft"
+    assert make_update(status="draft", published_at=None).state == UpdateState.DRAFT
     later = timezone.now() + timezone.timedelta(days=1)
-    assert make_update(published_at=later).state == "scheduled"
-    assert make_update().state == "published"
+    assert make_update(published_at=later).state == UpdateState.SCHEDULED
+    assert make_update().state == UpdateState.PUBLISHED
 
 
 def test_scheduled_update_goes_public_when_its_time_comes(client, concern):
@@ -325,7 +338,7 @@ def test_admin_lists_state_and_publishes_now(client, concern):
     curator = make_curator()
     client.force_login(curator)
     html = client.get("/admin/news/seasonupdate/").text
-    assert "Draft" in html
+    assert '<td class="field-state">Draft</td>' in html
     response = client.post(
         "/admin/news/seasonupdate/",
         {"action": "publish_now", "_selected_action": [update.pk]},
@@ -408,12 +421,14 @@ def test_publish_now_action_is_for_curators_not_moderators(client, db):
         {"action": "publish_now", "_selected_action": [update.pk]},
     )
     update.refresh_from_db()
-    assert update.state == "draft"
+    assert update.state == UpdateState.DRAFT
 
 
 def test_update_effect_unique_reason_shown_on_update_page(client, concern):
     update = make_update(effects=[(concern, UpdateEffect.Effect.EASES)])
-    assert "Eases the fear" in client.get(update.get_absolute_url()).text
+    html = client.get(update.get_absolute_url()).text
+    assert "Eases the fear" in html
+    assert update.effects.get().reason in html
 
 
 def test_single_day_chart_has_one_centred_date_and_a_dot():

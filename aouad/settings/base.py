@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After htmx's, to tell inline requests apart; answers what operations refuse.
+    "aouad.middleware.RefusalMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -1,7 +1,5 @@
 from django import template
 
-from discussions.forms import FRESH_REPLY
-
 register = template.Library()
 
 
@@ -12,31 +10,22 @@ def tally_bar(tally, compact=False):
 
 
 @register.inclusion_tag("includes/_comment.html", takes_context=True)
-def comment_thread(context, comment, depth=0):
-    """Render a comment, or its placeholder, with its replies nested below it."""
-    user = context["user"]
-    signed_in = user.is_authenticated
-    own = signed_in and comment.author_id == user.pk
-    may_act = comment.is_visible and signed_in and not context.get("suspension")
+def comment_thread(context, thread):
+    """Render a thread (a discussions.pages.Thread): its comment, or placeholder, and replies.
+
+    What the visitor may do with each comment is the page's to say.
+    """
+    page = context["page"]
     return {
-        "comment": comment,
-        "depth": depth,
-        "child_depth": depth + 1,
-        "concern": context["concern"],
-        "user": user,
-        "suspension": context.get("suspension"),
+        "thread": thread,
+        "comment": thread.comment,
+        "controls": page.controls(thread.comment),
+        "concern": page.concern,
+        "here": page.here,
+        "reply_options": page.reply_options,
         "csrf_token": context.get("csrf_token"),
-        "can_reply": may_act,
-        "reply_options": FRESH_REPLY,
-        "can_edit": may_act and comment.is_editable_by(user),
-        "can_delete": own and comment.is_deletable_by(user),
-        "can_report": may_act and not own,
-        "can_mark_helpful": may_act and not own,
-        "marked_helpful": comment.pk in context.get("helpful_marked", ()),
-        "here": context["request"].get_full_path(),
-        # Nested replies render through this tag again and need these too.
-        "request": context["request"],
-        "helpful_marked": context.get("helpful_marked", ()),
+        # Replies render through this tag again and need the page too.
+        "page": page,
     }
 
 
@@ -47,6 +36,6 @@ def opinion_chart(chart):
 
 
 @register.inclusion_tag("includes/_sparkline.html")
-def sparkline_of(concern):
-    """Render a concern's small % justified line for the home page."""
-    return {"points": concern.sparkline, "concern": concern}
+def sparkline_of(card):
+    """Render a fear's small % justified line for the home page (a pages.FearCard)."""
+    return {"points": card.sparkline, "concern": card.concern}

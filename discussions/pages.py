@@ -1,0 +1,416 @@
+"""Presenters: the pages with logic, each built by one object that its template reads.
+
+A view builds the page from the request and what the URL names, then renders
+it whole or, for htmx, one part of it. Every part reads the same named
+properties, so an inline answer never disagrees with the page; each property
+is worked out on first use, so a part costs only the queries it needs.
+"""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from news.models import Effect, SeasonUpdate
+from notifications.models import Follow
+
+from .charts import daily_tallies, opinion_chart, sparkline
+from .forms import FRESH_REPLY, CommentForm
+from .models import Comment, Concern, DailyShift, Sort, Stance, Verdict, Vote
+from .voting import CLEAR
+
+COMMENTS_PER_PAGE = 50
+LATEST_UPDATES_ON_HOME = 3
+BEST_ARGUMENTS_PER_SIDE = 3
+# Fewer votes than this and a fear is not called divisive or a consensus.
+MIN_VOTES_TO_CALL = 10
+# Replies this deep stop indenting, so long exchanges stay readable on a phone.
+FLAT_DEPTH = 4
+# What the reconsider banner offers instead of the fan's verdict.
+SWITCH_LABELS = {
+    Verdict.JUSTIFIED: _("Change to “justified”"),
+    Verdict.OVERBLOWN: _("Change to “overblown”"),
+}
+
+
+def results_visible_to(user, concerns):
+    """Return the pks of the concerns whose results this visitor may see.
+
+    A concern may hide its tally until the fan has voted on it, so that the
+    verdict is the fan's own: every page and the API ask this.
+    """
+    hidden = [c.pk for c in concerns if c.results_hidden_until_vote]
+    voted = set()
+    if hidden and user.is_authenticated:
+        voted = set(
+            Vote.objects.filter(user=user, concern__in=hidden).values_list("concern", flat=True)
+        )
+    return {c.pk for c in concerns if not c.results_hidden_until_vote or c.pk in voted}
+
+
+def _render(request, presenter, part, status, extra):
+    template = presenter.template
+    if part:
+        template = part if "/" in part else f"{template}#{part}"
+    return render(request, template, {"page": presenter, **extra}, status=status)
+
+
+@dataclass
+class Thread:
+    """A comment as the page shows it, its replies nested below it."""
+
+    comment: Comment
+    replies: list = field(default_factory=list)
+    depth: int = 0
+    # New comments and freshly loaded pages take focus, so keyboard users carry on there.
+    takes_focus: bool = False
+
+    @property
+    def flattens(self):
+        """Whether replies below this comment stop indenting."""
+        return self.depth >= FLAT_DEPTH
+
+
+@dataclass(frozen=True)
+class Controls:
+    """What the visitor may do with one comment."""
+
+    reply: bool
+    edit: bool
+    delete: bool
+    report: bool
+    mark_helpful: bool
+    marked_helpful: bool
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice in a form: its value, what it says, and whether it is the current one."""
+
+    value: str
+    label: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Side:
+    """The best arguments for one side of a fear."""
+
+    stance: str
+    label: str
+    comments: list
+
+
+class ConcernPage:
+    """One fear's page for one visitor: tally, news, chart, forms and a page of threads.
+
+    Built from the request (the fan, the query string, whether htmx asks for
+    the next page) and the concern, annotated with its tallies.
+    """
+
+    template = "discussions/concern_detail.html"
+    clear_verdict = CLEAR
+
+    def __init__(self, request, concern, *, comment_form=None, posted=None):
+        self.request = request
+        self.concern = concern
+        self.fan = request.user if request.user.is_authenticated else None
+        # A refused comment comes back in its form, with what the fan typed.
+        self.comment_form = comment_form or CommentForm(concern=concern)
+        self.reply_options = FRESH_REPLY
+        self._posted = posted
+
+    def render(self, part="", *, status=200, **extra):
+        """Answer with the page, or one part of it for htmx (a partial's name or path)."""
+        return _render(self.request, self, part, status, extra)
+
+    # The fan
+
+    @cached_property
+    def user_vote(self):
+        if self.fan is None:
+            return None
+        return Vote.objects.filter(user=self.fan, concern=self.concern).first()
+
+    @cached_property
+    def suspension(self):
+        return self.fan.active_suspension() if self.fan else None
+
+    @property
+    def may_take_part(self):
+        """Whether the visitor may vote, comment, reply, follow and report here."""
+        return self.fan is not None and self.suspension is None
+
+    @cached_property
+    def following(self):
+        return (
+            self.fan is not None
+            and Follow.objects.filter(user=self.fan, concern=self.concern, is_active=True).exists()
+        )
+
+    @property
+    def here(self):
+        """The page to come back to after acting on a comment."""
+        return self.request.get_full_path()
+
+    # The vote
+
+    @property
+    def tally(self):
+        return self.concern.tally
+
+    @cached_property
+    def results_visible(self):
+        return not self.concern.results_hidden_until_vote or self.user_vote is not None
+
+    @property
+    def verdicts(self):
+        """The vote buttons, the fan's current verdict pressed."""
+        current = self.user_vote.verdict if self.user_vote else None
+        return [Option(value, label, value == current) for value, label in Verdict.choices]
+
+    # The news
+
+    @cached_property
+    def news(self):
+        return self.concern.update_effects.public().select_related("update")
+
+    @cached_property
+    def news_status(self):
+        return self.news.news_status()
+
+    @cached_property
+    def reconsider(self):
+        """The newest decisive update published since the fan last voted, if any."""
+        if self.user_vote is None:
+            return None
+        return (
+            self.news.filter(
+                effect__in=[Effect.CONFIRMS, Effect.EASES],
+                update__published_at__gt=self.user_vote.confirmed_at,
+            )
+            .select_related("update")
+            .first()
+        )
+
+    @property
+    def reconsider_eases(self):
+        return self.reconsider is not None and self.reconsider.effect == Effect.EASES
+
+    @property
+    def switch_verdict(self):
+        """The verdict the reconsider banner offers instead of the fan's own."""
+        mine = self.user_vote.verdict
+        return next(value for value in Verdict.values if value != mine)
+
+    @property
+    def switch_label(self):
+        return SWITCH_LABELS[self.switch_verdict]
+
+    @cached_property
+    def chart(self):
+        shifts = self.concern.daily_shifts.values_list(
+            "day", "justified_change", "overblown_change"
+        )
+        return opinion_chart(daily_tallies(shifts), self.news)
+
+    # The comments
+
+    @cached_property
+    def sort(self):
+        sort = self.request.GET.get("sort")
+        return Sort(sort) if sort in Sort.values else Sort.NEW
+
+    @cached_property
+    def stance(self):
+        stance = self.request.GET.get("stance", "")
+        return Stance(stance) if stance in Stance.values else ""
+
+    @property
+    def sorts(self):
+        return [Option(value, label, value == self.sort) for value, label in Sort.choices]
+
+    @property
+    def stances(self):
+        return [Option(value, label, value == self.stance) for value, label in Stance.choices]
+
+    @property
+    def loading_more(self):
+        """Whether htmx asks for the next page of threads only."""
+        return bool(self.request.htmx) and self.request.htmx.target == "load-more"
+
+    @cached_property
+    def comments(self):
+        """The page of top-level comments (a Paginator page); threads holds them nested."""
+        listing = self.concern.comments.threads_to_show().select_related("author")
+        if self.stance:
+            listing = listing.filter(stance=self.stance)
+        paginator = Paginator(listing.ranked(self.sort), COMMENTS_PER_PAGE)
+        return paginator.get_page(self.request.GET.get("page"))
+
+    @cached_property
+    def threads(self):
+        """This page's threads, replies nested, in two queries whatever the depth.
+
+        Comments that are no longer visible stay as placeholders only while
+        visible replies hang below them.
+        """
+        roots = list(self.comments.object_list)
+        children = {}
+        for reply in (
+            Comment.objects.filter(root__in=roots)
+            .with_helpful_counts()
+            .select_related("author")
+            .order_by("created_at", "pk")
+        ):
+            children.setdefault(reply.parent_id, []).append(reply)
+
+        def replies(comment, depth):
+            kept = []
+            for child in children.get(comment.pk, []):
+                below = replies(child, depth + 1)
+                if child.is_visible or below:
+                    kept.append(Thread(child, below, depth))
+            return kept
+
+        return [
+            Thread(root, replies(root, 1), 0, takes_focus=self.loading_more and i == 0)
+            for i, root in enumerate(roots)
+        ]
+
+    @cached_property
+    def posted(self):
+        """The comment just posted, as a thread of its own at its depth in the page."""
+        comment = (
+            Comment.objects.with_helpful_counts().select_related("author").get(pk=self._posted.pk)
+        )
+        depth, ancestor = 0, comment
+        # Nested as the full page nests it, so deep threads flatten the same way.
+        while ancestor.parent_id:
+            ancestor, depth = ancestor.parent, depth + 1
+        return Thread(comment, [], depth, takes_focus=True)
+
+    @cached_property
+    def helpful_marked(self):
+        if self.fan is None:
+            return set()
+        return set(
+            self.fan.helpful_marks.filter(comment__concern=self.concern).values_list(
+                "comment", flat=True
+            )
+        )
+
+    def controls(self, comment):
+        """What the visitor may do with this comment."""
+        own = self.fan is not None and comment.author_id == self.fan.pk
+        may_act = comment.is_visible and self.may_take_part
+        mark = may_act and not own
+        return Controls(
+            reply=may_act,
+            edit=may_act and comment.is_editable_by(self.fan),
+            delete=own and comment.is_deletable_by(self.fan),
+            report=may_act and not own,
+            mark_helpful=mark,
+            marked_helpful=mark and comment.pk in self.helpful_marked,
+        )
+
+    @cached_property
+    def best_arguments(self):
+        """The most helpful top-level comments on each side, side by side."""
+        visible = self.concern.comments.visible().top_level().select_related("author")
+        return [
+            Side(
+                stance,
+                stance.label,
+                list(visible.filter(stance=stance).ranked(Sort.TOP)[:BEST_ARGUMENTS_PER_SIDE]),
+            )
+            for stance in (Stance.JUSTIFIED, Stance.OVERBLOWN)
+        ]
+
+    @property
+    def has_best_arguments(self):
+        return any(side.comments for side in self.best_arguments)
+
+
+@dataclass(frozen=True)
+class FearCard:
+    """One fear on the article page, as far as this visitor may see it."""
+
+    concern: Concern
+    results_visible: bool
+    sparkline: str = ""
+
+
+class ArticlePage:
+    """The article with its fears ranked, the callouts and the latest news, for one visitor.
+
+    A fear that hides its results from this visitor must not give its tally
+    away, so it neither moves in the ranking nor is called divisive or a
+    consensus: such fears come after the ranked ones, in the article's order.
+    """
+
+    template = "discussions/article_detail.html"
+    min_votes_to_call = MIN_VOTES_TO_CALL
+
+    def __init__(self, request, article):
+        self.request = request
+        self.article = article
+
+    def render(self, part="", *, status=200, **extra):
+        return _render(self.request, self, part, status, extra)
+
+    @cached_property
+    def _concerns(self):
+        return list(self.article.concerns.with_tallies()) if self.article else []
+
+    @cached_property
+    def _visible(self):
+        return results_visible_to(self.request.user, self._concerns)
+
+    @cached_property
+    def cards(self):
+        """The fears, ranked by the low end of their 95% range, then those hiding results."""
+        shifts = {}
+        for concern_id, *row in DailyShift.objects.filter(concern__in=self._visible).values_list(
+            "concern", "day", "justified_change", "overblown_change"
+        ):
+            shifts.setdefault(concern_id, []).append(tuple(row))
+        cards = [
+            FearCard(c, True, sparkline(daily_tallies(shifts.get(c.pk, []))))
+            if c.pk in self._visible
+            else FearCard(c, False)
+            for c in self._concerns
+        ]
+        ranked = sorted(
+            (card for card in cards if card.results_visible),
+            key=lambda card: (-card.concern.tally.lower_bound, card.concern.position),
+        )
+        # Already in the article's order; sorting them by tally would give it away.
+        return ranked + [card for card in cards if not card.results_visible]
+
+    @property
+    def hides_results(self):
+        """Whether some fears keep their results from this visitor (and so rank last)."""
+        return len(self._visible) < len(self._concerns)
+
+    @cached_property
+    def _callable(self):
+        return [
+            c
+            for c in self._concerns
+            if c.pk in self._visible and c.tally.total >= MIN_VOTES_TO_CALL
+        ]
+
+    @cached_property
+    def most_divisive(self):
+        return min(self._callable, key=lambda c: c.tally.closeness_to_even, default=None)
+
+    @cached_property
+    def clearest_consensus(self):
+        return max(self._callable, key=lambda c: c.tally.consensus_strength, default=None)
+
+    @cached_property
+    def latest_updates(self):
+        return SeasonUpdate.objects.published().with_effects()[:LATEST_UPDATES_ON_HOME]
