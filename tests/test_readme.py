@@ -4,6 +4,7 @@ The commands run in subprocesses against a database of their own, with none of
 the variables a developer might have set, as on a fresh clone.
 """
 
+import datetime
 import os
 import re
 import shutil
@@ -15,10 +16,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from discussions.models import Comment, Vote
-from tests.factories import make_comment, make_update, make_user
+from tests.factories import make_comment, make_update, make_user, make_vote
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -347,13 +350,15 @@ def test_every_contract_page_answers_a_signed_in_fan(world, fan_client):
 def test_listing_parameters_as_printed(client, world):
     response = client.get(f"/concerns/{world['<slug>']}/?sort=top&stance=undecided&page=1")
     assert response.status_code == 200
-    assert response.context["sort"] == "top"
-    assert response.context["stance"] == "undecided"
+    assert response.context["page"].sort == "top"
+    assert response.context["page"].stance == "undecided"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("verdict", ["justified", "overblown", "clear"])
 def test_vote_fields_as_printed(fan_client, fan, concern, verdict):
+    # A vote already cast the other way, so every verdict changes something.
+    make_vote(concern, fan, "overblown" if verdict == "justified" else "justified")
     response = fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": verdict})
     assert response.status_code == 302
     assert list(Vote.objects.filter(user=fan).values_list("verdict", flat=True)) == (
@@ -387,6 +392,10 @@ def test_report_fields_as_printed(fan_client, concern, reason):
 @pytest.mark.django_db
 @pytest.mark.parametrize("value", ["1", "0"])
 def test_follow_field_as_printed(fan_client, fan, concern, value):
+    # Start from the other state, so either value changes something.
+    if value == "0":
+        fan_client.post(f"/concerns/{concern.slug}/follow/", {"follow": "1"})
+        assert fan.follows.filter(concern=concern, is_active=True).exists()
     response = fan_client.post(f"/concerns/{concern.slug}/follow/", {"follow": value})
     assert response.status_code == 302
     assert fan.follows.filter(concern=concern, is_active=True).exists() == (value == "1")
@@ -409,3 +418,183 @@ def test_make_demo_and_its_removal_work_as_printed(tmp_path):
     removed = run(".venv/bin/python manage.py demo --remove", tmp_path)
     assert removed.returncode == 0, removed.stderr
     assert "Demo data removed" in removed.stdout
+
+
+# --- the limits: README's table and the site's messages say what settings say ------------
+#
+# The limits are defined once, in settings (RATE_LIMITS, NEW_ACCOUNT_*, COMMENT_*_WINDOW,
+# MODERATION_AUTO_HIDE_REPORTS, AXES_*). README's "Limits" table states them in words; each
+# row is read here, its numbers taken out of the prose and compared with those settings.
+
+COUNT = r"(\d+|one|an?)"
+SPAN = r"((?:\d+|an?) ?(?:s|seconds?|minutes?|hours?|days?))"
+UNIT_SECONDS = {"s": 1, "second": 1, "minute": 60, "hour": 3600, "day": 86400}
+# django-ratelimit's rates: "count/period" or "count/<n>period", period one of s, m, h, d.
+RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def limits_table():
+    """README's Limits table as printed: {what: limit}."""
+    section = README.split("\n## Limits\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (.+?) \| (.+?) \|$", section, re.M)
+    assert rows[:2] == [("what", "limit"), ("---", "---")], rows[:2]
+    return dict(rows[2:])
+
+
+def count(words):
+    """'one', 'a', '10' -> 1, 1, 10."""
+    return {"one": 1, "a": 1, "an": 1}.get(words) or int(words)
+
+
+def span(words):
+    """'10 s', '5 minutes', 'a day' -> a timedelta."""
+    number, unit = re.fullmatch(r"(\d+|an?) ?(s|second|minute|hour|day)s?", words).groups()
+    return datetime.timedelta(seconds=count(number) * UNIT_SECONDS[unit])
+
+
+def setting_rate(name):
+    """RATE_LIMITS[name] as (count, period)."""
+    number, times, period = re.fullmatch(
+        r"(\d+)/(\d*)([smhd])", settings.RATE_LIMITS[name]
+    ).groups()
+    return int(number), datetime.timedelta(seconds=int(times or 1) * RATE_PERIODS[period])
+
+
+def said(pattern, text):
+    match = re.search(pattern, text)
+    assert match, f"README's Limits table no longer says {pattern!r}: {text}"
+    return match
+
+
+def printed_rate(text, whose):
+    """'one per 10 s per fan', '30 a minute per fan' -> (1, 10 s), (30, 1 minute)."""
+    match = said(rf"{COUNT} (?:per )?{SPAN} {whose}", text)
+    return count(match[1]), span(match[2])
+
+
+# Each row: what it claims, as {setting: (the value README prints, the value settings hold)}.
+def comments_row(text):
+    one_per = printed_rate(text, "per fan")
+    new_span, new_age = said(rf"\({SPAN} for accounts under {SPAN} old\)", text).groups()
+    first_day = said(rf"{COUNT} on an account's first day", text)[1]
+    repeat = said(rf"the same text again within {SPAN}", text)[1]
+    return {
+        "RATE_LIMITS['comment']": (one_per, setting_rate("comment")),
+        "RATE_LIMITS['comment-new-account']": (
+            (one_per[0], span(new_span)),
+            setting_rate("comment-new-account"),
+        ),
+        "NEW_ACCOUNT_AGE": (span(new_age), settings.NEW_ACCOUNT_AGE),
+        "NEW_ACCOUNT_MAX_COMMENTS": (count(first_day), settings.NEW_ACCOUNT_MAX_COMMENTS),
+        "COMMENT_REPEAT_WINDOW": (span(repeat), settings.COMMENT_REPEAT_WINDOW),
+    }
+
+
+def votes_row(text):
+    return {"RATE_LIMITS['vote']": (printed_rate(text, "per fan"), setting_rate("vote"))}
+
+
+def signups_row(text):
+    return {
+        "RATE_LIMITS['signup']": (
+            printed_rate(text, "per network address"),
+            setting_rate("signup"),
+        )
+    }
+
+
+def reports_row(text):
+    holders = said(rf"{COUNT} fans reporting a comment hold it for review", text)[1]
+    return {
+        "RATE_LIMITS['report']": (printed_rate(text, "per fan"), setting_rate("report")),
+        "MODERATION_AUTO_HIDE_REPORTS": (count(holders), settings.MODERATION_AUTO_HIDE_REPORTS),
+    }
+
+
+def login_row(text):
+    failures, rest = said(
+        rf"{COUNT} failures for one username from one address lock that pair out for {SPAN}",
+        text,
+    ).groups()
+    return {
+        "AXES_FAILURE_LIMIT": (count(failures), settings.AXES_FAILURE_LIMIT),
+        "AXES_COOLOFF_TIME": (span(rest), settings.AXES_COOLOFF_TIME),
+        "AXES_LOCKOUT_PARAMETERS": ([["username", "ip_address"]], settings.AXES_LOCKOUT_PARAMETERS),
+    }
+
+
+LIMIT_ROWS = {
+    "comments": comments_row,
+    "votes": votes_row,
+    "sign-ups": signups_row,
+    "reports": reports_row,
+    "log-in": login_row,
+}
+
+
+def test_readme_limits_table_has_the_rows_this_test_reads():
+    assert sorted(limits_table()) == sorted(LIMIT_ROWS)
+
+
+def test_every_rate_limit_in_settings_has_its_place_in_readme():
+    table = limits_table()
+    stated = {name for row, claims in LIMIT_ROWS.items() for name in claims(table[row])}
+    assert {f"RATE_LIMITS[{name!r}]" for name in settings.RATE_LIMITS} <= stated
+
+
+@pytest.mark.parametrize("row", LIMIT_ROWS)
+def test_readme_limits_row_states_the_settings(row):
+    claims = LIMIT_ROWS[row](limits_table()[row])
+    printed = {name: readme for name, (readme, _) in claims.items()}
+    defined = {name: setting for name, (_, setting) in claims.items()}
+    assert printed == defined
+
+
+# The messages that state a limit take its number from settings, so they change with it.
+
+
+@pytest.mark.django_db
+def test_new_account_cap_message_states_the_setting(fan_client, concern, clock, settings):
+    settings.NEW_ACCOUNT_MAX_COMMENTS = 2
+    pause = setting_rate("comment-new-account")[1].total_seconds() + 1
+    url = f"/concerns/{concern.slug}/comments/"
+    for body in ["First take", "Second take"]:
+        clock.advance(pause)
+        assert fan_client.post(url, {"body": body}).status_code == 302
+    clock.advance(pause)
+    response = fan_client.post(url, {"body": "Third take"})
+    assert response.status_code == 429
+    assert "New accounts can post 2 comments on their first day." in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("failures", "minutes"),
+    [(None, None), (3, 20)],
+    ids=["as-set", "3-20"],
+)
+def test_lockout_message_states_the_settings(client, fan, settings, failures, minutes):
+    if failures:
+        settings.AXES_FAILURE_LIMIT = failures
+        settings.AXES_COOLOFF_TIME = datetime.timedelta(minutes=minutes)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post("/accounts/login/", {"username": fan.username, "password": "no"})
+    assert response.status_code == 429
+    rest = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert f"{rest} minutes" in response.text
+    assert f"{settings.AXES_FAILURE_LIMIT} failed attempts" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("minutes", [None, 5], ids=["as-set", "5"])
+def test_edit_window_message_states_the_setting(fan_client, fan, concern, settings, minutes):
+    if minutes:
+        settings.COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=minutes)
+    comment = make_comment(concern, author=fan)
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - settings.COMMENT_EDIT_WINDOW - datetime.timedelta(minutes=1)
+    )
+    response = fan_client.get(f"/comments/{comment.pk}/edit/")
+    assert response.status_code == 403
+    window = int(settings.COMMENT_EDIT_WINDOW.total_seconds() // 60)
+    assert f"edited for {window} minutes after posting" in response.text
