@@ -128,6 +128,22 @@ def test_rate_limited_comment_says_when_and_keeps_text(page, settings):
     assert_not_reloaded(page)
 
 
+def test_a_refused_vote_is_said_in_place_and_can_be_put_away(page, settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "vote": "1/m"}
+    page.locator("#vote-justified").click()
+    expect(page.locator(".vote-panel")).to_contain_text("Your vote is in: justified.")
+    page.locator("#vote-overblown").click()
+    note = page.locator("#inline-refusal .inline-refusal-note")
+    expect(note).to_contain_text("You're voting very fast.")
+    expect(note).to_contain_text("Nothing was saved.")
+    # The panel the fan acted on is left as it was.
+    expect(page.locator("#vote-justified")).to_have_attribute("aria-pressed", "true")
+    note.locator("summary", has_text="Dismiss").click()
+    expect(note).to_be_hidden()
+    assert_not_reloaded(page)
+
+
 def test_load_more_appends_the_next_page(page, concern):
     author = make_user()
     for i in range(55):
