@@ -41,6 +41,10 @@ COMMANDS = {
     "make demo": "test_make_demo_and_its_removal_work_as_printed",
     ".venv/bin/python manage.py demo --remove": "test_make_demo_and_its_removal_work_as_printed",
     "make messages": "test_make_messages_keeps_the_catalog_complete",
+    ".venv/bin/python manage.py reconcile_tallies --check": (
+        "test_reconcile_tallies_works_as_printed"
+    ),
+    ".venv/bin/python manage.py reconcile_tallies": "test_reconcile_tallies_works_as_printed",
     "make fuzz": "test_make_fuzz_reports_no_server_error",
     ".venv/bin/python manage.py createsuperuser": "test_createsuperuser_works_as_printed",
     ".venv/bin/python manage.py grant_role <username> moderator": (
@@ -224,6 +228,31 @@ def test_grant_role_works_as_printed(tmp_path):
     result = run(".venv/bin/python manage.py grant_role dae_su moderator", tmp_path)
     assert result.returncode == 0, result.stderr
     assert "dae_su is now a moderator" in result.stdout
+
+
+@needs_venv
+@once
+def test_reconcile_tallies_works_as_printed(tmp_path):
+    migrated(tmp_path)
+    assert run(".venv/bin/python manage.py seed", tmp_path).returncode == 0
+    # A vote written in SQL's way, with no history and no day on the chart.
+    behind = run(
+        ".venv/bin/python manage.py shell -c "
+        '"from accounts.models import User; from discussions.models import Concern, Vote; '
+        "Vote.objects.create(user=User.objects.create_user('jin_ho'), "
+        "concern=Concern.objects.first(), verdict='justified')\"",
+        tmp_path,
+    )
+    assert behind.returncode == 0, behind.stderr
+    check = run(".venv/bin/python manage.py reconcile_tallies --check", tmp_path)
+    assert check.returncode == 1
+    assert "Drift found: 1 vote(s)" in check.stderr
+    repair = run(".venv/bin/python manage.py reconcile_tallies", tmp_path)
+    assert repair.returncode == 0, repair.stderr
+    assert "1 history row(s) written" in repair.stdout
+    again = run(".venv/bin/python manage.py reconcile_tallies --check", tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "Votes, history and daily shifts agree." in again.stdout
 
 
 @needs_venv
