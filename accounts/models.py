@@ -74,6 +74,19 @@ class User(AbstractUser):
             self.suspensions.active().order_by(models.F("ends_at").desc(nulls_first=True)).first()
         )
 
+    def lock(self):
+        """Hold this account's row until the transaction ends; one fan's acts then queue up.
+
+        Two tabs voting or posting at once wait for each other instead of racing
+        past each other's checks, and a moderator removing the fan as a spammer
+        waits for a comment being posted. Other accounts are not held up. The
+        lock is FOR NO KEY UPDATE, so rows that merely refer to the account (a
+        moderation log entry, a report) can still be written meanwhile: a plain
+        FOR UPDATE made a fan replying and a moderator hiding the parent
+        deadlock on PostgreSQL.
+        """
+        type(self).objects.select_for_update(no_key=True).filter(pk=self.pk).exists()
+
     def refuse_if_suspended(self):
         """Raise Suspended while a suspension is in force; every act a fan takes asks this."""
         suspension = self.active_suspension()

@@ -21,7 +21,6 @@ from accounts.limits import RateLimited, enforce
 from notifications.delivery import follow_automatically, notify_reply
 
 from .models import Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
-from .voting import lock_fan
 
 
 class Refused(PermissionDenied):
@@ -119,7 +118,7 @@ def post_comment(
         raise ValueError(f"Unknown stance {stance!r}")
     with transaction.atomic():
         # One fan's comments queue up, so two tabs cannot both pass the limits.
-        lock_fan(author)
+        author.lock()
         author.refuse_if_suspended()
         if parent is not None:
             parent = _reply_target(parent, concern)
@@ -195,10 +194,19 @@ def delete_comment(user, comment):
 
 
 def _markable(user, comment):
-    """Return the comment, read again, when this fan may mark it; refuse otherwise."""
-    lock_fan(user)
+    """Return the comment, locked and read again, when this fan may mark it; refuse otherwise.
+
+    The lock makes a moderator hiding the comment at the same moment wait, or
+    wait for them: a mark never lands on a comment already hidden.
+    """
+    user.lock()
     user.refuse_if_suspended()
-    comment = Comment.objects.visible().filter(pk=comment.pk).first()
+    comment = (
+        Comment.objects.select_for_update(no_key=True, of=("self",))
+        .visible()
+        .filter(pk=comment.pk)
+        .first()
+    )
     if comment is None:
         raise Gone
     if comment.author_id == user.pk:

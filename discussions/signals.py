@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
-from .models import VoteEvent
-from .tallies import drop_empty_days, withdraw
+from .models import Vote, VoteEvent
+from .tallies import drop_empty_days, lock_votes, withdraw
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_leaving")
@@ -20,6 +20,7 @@ def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
     transaction; without this the chart would keep counting them. A fan whose
     comments protect them is refused before any signal is sent.
     """
+    lock_votes(Vote.objects.filter(user=instance))
     instance._days_left_by_votes = withdraw(VoteEvent.objects.filter(user=instance))
 
 

@@ -82,6 +82,7 @@ def _signed_in_post(view):
 
 
 @_signed_in_post
+@refuse_when_suspended
 def vote(request, concern):
     """Cast, change or clear the signed-in fan's verdict."""
     form = VoteForm(request.POST)
@@ -163,6 +164,7 @@ def _safe_return(request, comment):
 
 
 @_signed_in_post
+@refuse_when_suspended
 def comment_create(request, concern):
     """Post a comment or reply; when refused, show the form again with the text."""
     form = CommentForm(request.POST, concern=concern)

@@ -9,7 +9,6 @@ import itertools
 from collections import defaultdict
 from enum import StrEnum
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -59,15 +58,6 @@ def record_shift(concern, day, removed=None, added=None):
         DailyShift.objects.filter(concern=concern, day=day).update(**increments)
 
 
-def lock_fan(user):
-    """Lock the fan's row, inside a transaction, until it ends.
-
-    Two tabs voting or posting at once then queue up instead of racing past
-    each other's checks and inserts; other fans are not held up.
-    """
-    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
-
-
 def cast_vote(user, concern, verdict):
     """Set the fan's verdict on the concern (or clear it) and record the change.
 
@@ -79,7 +69,7 @@ def cast_vote(user, concern, verdict):
     if verdict != CLEAR and verdict not in Verdict.values:
         raise ValueError(f"Unknown verdict {verdict!r}")
     with transaction.atomic():
-        lock_fan(user)
+        user.lock()
         user.refuse_if_suspended()
         # Counted after the database check, so a refused vote uses up nothing.
         enforce("vote", user.pk, TOO_FAST)
@@ -135,7 +125,7 @@ def keep_vote(user, concern):
     Raises Suspended for a suspended fan, having written nothing.
     """
     with transaction.atomic():
-        lock_fan(user)
+        user.lock()
         user.refuse_if_suspended()
         vote = Vote.objects.filter(user=user, concern=concern).first()
         if vote is None:

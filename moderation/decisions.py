@@ -200,8 +200,13 @@ def report_comment(comment, reporter, reason, note=""):
 
 @transaction.atomic
 def suspend(user, moderator, reason, ends_at=None):
-    """Stop a fan from voting, commenting, reporting and editing until ends_at."""
+    """Stop a fan from voting, commenting, reporting and editing until ends_at.
+
+    The fan's row is held first, so an act of theirs already under way
+    finishes before the suspension, and none starts after it unrefused.
+    """
     _check_may_suspend(user, moderator)
+    user.lock()
     suspension = Suspension.objects.create(
         user=user, created_by=moderator, reason=reason, ends_at=ends_at
     )
@@ -240,6 +245,8 @@ def remove_as_spam(user, moderator, reason):
     """Hide every comment the fan wrote and suspend them permanently."""
     _check_may_moderate(moderator)
     _check_may_suspend(user, moderator)
+    # A comment the fan is posting right now is in before the sweep, or refused after it.
+    user.lock()
     comments = _locked(Comment.objects.filter(author=user), REMOVABLE)
     for comment in comments:
         comment.status = CommentStatus.HIDDEN

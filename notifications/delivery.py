@@ -15,7 +15,9 @@ def follow_concern(user, concern):
 
     Following again after stopping starts afresh: news published while the fan
     was not following stays undelivered, as it would for a first follow.
+    Raises Suspended for a suspended fan (stopping is always allowed).
     """
+    user.refuse_if_suspended()
     follow, made = Follow.objects.select_for_update().get_or_create(user=user, concern=concern)
     if not made and not follow.is_active:
         follow.is_active, follow.followed_at = True, timezone.now()

@@ -9,12 +9,14 @@ import random
 import threading
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
 from django.test import Client
 
+from discussions import tallies
 from discussions.models import Comment, Concern, DailyShift, Vote, VoteEvent
 from discussions.voting import cast_vote
+from moderation.models import ModerationEvent
 from tests.factories import make_concern, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -117,3 +119,81 @@ def test_concurrent_votes_and_comments_through_the_site_all_succeed():
     assert set(statuses) == {302}
     assert Vote.objects.filter(concern=concern, verdict="justified").count() == len(fans)
     assert Comment.objects.filter(concern=concern).count() == len(fans)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_a_fan_at_work_never_blocks_a_moderator_logging_an_act_on_them():
+    """While a fan's act holds their row, a log entry naming them still goes in.
+
+    A plain FOR UPDATE on the fan made a reply and the hiding of its parent
+    wait on each other until PostgreSQL broke the deadlock with a 500.
+    """
+    fan, moderator = make_user(), make_user()
+    held, done = threading.Event(), threading.Event()
+
+    def fan_acting():
+        try:
+            with transaction.atomic():
+                fan.lock()
+                held.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=fan_acting)
+    worker.start()
+    try:
+        assert held.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            ModerationEvent.objects.create(
+                action=ModerationEvent.Action.SUSPEND, actor=moderator, target_user=fan
+            )
+    finally:
+        done.set()
+        worker.join(10)
+    assert ModerationEvent.objects.filter(target_user=fan).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="table locks are PostgreSQL's")
+def test_checking_the_tallies_waits_for_a_vote_being_written():
+    """A vote half-written (its row in, its history and day not yet) is never read as drift."""
+    concern, fan = make_concern(), make_user()
+    held, done = threading.Event(), threading.Event()
+
+    def voting():
+        try:
+            with transaction.atomic():
+                cast_vote(fan, concern, "justified")
+                held.set()
+                done.wait(10)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=voting)
+    worker.start()
+    try:
+        assert held.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            tallies.check()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+        done.set()
+        worker.join(10)
+    assert not tallies.check()
+
+
+def test_votes_cast_while_the_tallies_are_repaired_all_count():
+    concern = make_concern()
+    fans = [make_user() for _ in range(FANS)]
+    errors = run_in_threads(
+        lambda fan: cast_vote(fan, concern, "justified") if fan else tallies.reconcile(),
+        [(fan,) for fan in fans] + [(None,), (None,)],
+    )
+    assert errors == []
+    assert not tallies.check()
+    assert DailyShift.objects.aggregate(j=Sum("justified_change"))["j"] == FANS

@@ -8,6 +8,7 @@ from django.utils import timezone
 from discussions.models import Comment, Vote
 from moderation import decisions
 from moderation.models import ModerationEvent, Report, Suspension
+from notifications.models import Follow
 from tests.factories import (
     PASSWORD,
     make_comment,
@@ -57,6 +58,35 @@ def test_suspended_fan_cannot_comment(fan_client, suspended, concern):
     )
     assert response.status_code == 403
     assert not Comment.objects.exists()
+
+
+def test_suspended_fan_sending_an_empty_comment_sees_the_notice_not_a_form_error(
+    fan_client, suspended, concern
+):
+    response = fan_client.post(f"/concerns/{concern.slug}/comments/", {"body": ""})
+    assert response.status_code == 403
+    assert "Your account is suspended." in response.text
+    assert "Please fix the problem below" not in response.text
+
+
+def test_suspended_fan_sending_no_verdict_sees_the_notice(fan_client, suspended, concern):
+    response = fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "maybe"})
+    assert response.status_code == 403
+    assert "Your account is suspended." in response.text
+
+
+def test_suspended_fan_cannot_follow(fan_client, suspended, concern):
+    response = fan_client.post(f"/concerns/{concern.slug}/follow/", {"follow": "1"})
+    assert response.status_code == 403
+    assert "Your account is suspended." in response.text
+    assert not suspended.follows.exists()
+
+
+def test_suspended_fan_can_stop_following(fan_client, suspended, concern):
+    Follow.objects.create(user=suspended, concern=concern)
+    response = fan_client.post(f"/concerns/{concern.slug}/follow/", {"follow": "0"})
+    assert response.status_code == 302
+    assert not suspended.follows.get().is_active
 
 
 def test_suspended_fan_cannot_report(fan_client, suspended, concern):
