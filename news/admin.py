@@ -4,7 +4,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import SeasonUpdate, UpdateEffect, UpdateStatus
-from .publishing import publish_update
+from .publishing import publish_update, unpublish_update
 
 
 class UpdateEffectInline(admin.TabularInline):
@@ -52,22 +52,24 @@ class SeasonUpdateAdmin(admin.ModelAdmin):
         return obj.get_state_display()
 
     def save_model(self, request, obj, form, change):
-        # A form that publishes, or moves the time of a published update, goes
-        # through publish_update like the action: the rest of the form is saved
-        # with the publication as stored, then the operation writes the new one.
-        publishing = obj.status == UpdateStatus.PUBLISHED and {"status", "published_at"} & set(
-            form.changed_data
-        )
-        if not publishing:
-            super().save_model(request, obj, form, change)
-            return
-        at = obj.published_at  # clean() made an empty time "now"
-        obj.status, obj.published_at = UpdateStatus.DRAFT, None
+        # Publishing, moving a published update's time and going back to draft
+        # go through news.publishing like the action: the rest of the form is
+        # saved with the publication as stored, then the operation writes it.
+        status, at = obj.status, obj.published_at  # clean() made an empty time "now"
+        stored = (UpdateStatus.DRAFT, None)
         if change:
             stored = SeasonUpdate.objects.values_list("status", "published_at").get(pk=obj.pk)
+        publishes = status == UpdateStatus.PUBLISHED and (
+            stored[0] != UpdateStatus.PUBLISHED or "published_at" in form.changed_data
+        )
+        unpublishes = status == UpdateStatus.DRAFT and stored[0] == UpdateStatus.PUBLISHED
+        if publishes or unpublishes:
             obj.status, obj.published_at = stored
         super().save_model(request, obj, form, change)
-        publish_update(obj, curator=request.user, at=at)
+        if publishes:
+            publish_update(obj, curator=request.user, at=at)
+        elif unpublishes:
+            unpublish_update(obj, curator=request.user, at=at)
 
     @admin.action(description=_("Publish selected updates now"), permissions=["change"])
     def publish_now(self, request, queryset):

@@ -16,6 +16,11 @@ class MayNotPublish(PermissionDenied):
     """The curator lacks the right to change updates; nothing was published."""
 
 
+def _check_may_publish(curator):
+    if curator is not None and not curator.has_perm("news.change_seasonupdate"):
+        raise MayNotPublish(f"{curator} may not publish updates.")
+
+
 @transaction.atomic
 def publish_update(update, curator=None, at=None):
     """Publish the update at `at`, or now; a later time schedules it.
@@ -25,8 +30,7 @@ def publish_update(update, curator=None, at=None):
     `curator` is whoever acts, checked against the right to change updates;
     None is the site itself (commands, the demo).
     """
-    if curator is not None and not curator.has_perm("news.change_seasonupdate"):
-        raise MayNotPublish(f"{curator} may not publish updates.")
+    _check_may_publish(curator)
     current = SeasonUpdate.objects.select_for_update().get(pk=update.pk)
     if at is None and current.is_public:
         return False
@@ -38,3 +42,20 @@ def publish_update(update, curator=None, at=None):
     update.status, update.published_at = current.status, current.published_at
     update.updated_at = current.updated_at
     return True
+
+
+@transaction.atomic
+def unpublish_update(update, curator=None, at=None):
+    """Take the update back to a draft: it leaves the public pages at once.
+
+    `at` is the time the draft keeps as a plan (the curator's form may change
+    it in the same save); None clears it. Returns whether it was published.
+    """
+    _check_may_publish(curator)
+    current = SeasonUpdate.objects.select_for_update().get(pk=update.pk)
+    was_published = current.status == UpdateStatus.PUBLISHED
+    current.status, current.published_at = UpdateStatus.DRAFT, at
+    current.save(update_fields=["status", "published_at", "updated_at"])
+    update.status, update.published_at = current.status, current.published_at
+    update.updated_at = current.updated_at
+    return was_published

@@ -3,8 +3,25 @@ from django.contrib import admin
 from .models import Follow, Notification
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Follows and notifications change only through notifications.delivery.
+
+    A follow edited here would skip the rule that re-following starts afresh,
+    and a notification deleted here would be delivered again.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Follow)
-class FollowAdmin(admin.ModelAdmin):
+class FollowAdmin(ReadOnlyAdmin):
     list_display = ("user", "concern", "is_active", "followed_at")
     list_filter = ("is_active", "concern")
     search_fields = ("user__username",)
@@ -13,13 +30,10 @@ class FollowAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "recipient", "kind", "concern", "read_at")
     list_filter = ("kind", "read_at")
     search_fields = ("recipient__username",)
     list_select_related = ("recipient", "concern")
     ordering = ("-created_at",)
     raw_id_fields = ("recipient", "comment", "update")
-
-    def has_add_permission(self, request):
-        return False

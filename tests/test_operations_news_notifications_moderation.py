@@ -20,7 +20,7 @@ from moderation import decisions
 from moderation.models import ModerationEvent, Report, Suspension
 from news import publishing
 from news.models import SeasonUpdate, UpdateState, UpdateStatus
-from news.publishing import MayNotPublish, publish_update
+from news.publishing import MayNotPublish, publish_update, unpublish_update
 from notifications.delivery import (
     deliver_update_notifications,
     follow_concern,
@@ -180,6 +180,46 @@ def test_editing_a_published_update_leaves_its_publication_alone(client):
     spy.assert_not_called()
     update.refresh_from_db()
     assert (update.title, update.published_at) == ("Typo fixed", published_at)
+
+
+def test_back_to_draft_in_the_change_form_goes_through_the_operation(client):
+    update = make_update()
+    client.force_login(make_curator())
+    with mock.patch("news.admin.unpublish_update", side_effect=unpublish_update) as spy:
+        response = client.post(
+            reverse("admin:news_seasonupdate_change", args=[update.pk]),
+            change_form(update, status="draft", title="Held back"),
+        )
+    assert response.status_code == 302
+    spy.assert_called_once()
+    update.refresh_from_db()
+    assert (update.title, update.state) == ("Held back", UpdateState.DRAFT)
+    assert not SeasonUpdate.objects.published().exists()
+
+
+def test_a_draft_keeps_the_time_its_curator_plans(client):
+    update = make_update()
+    later = timezone.localtime(timezone.now() + timezone.timedelta(days=5)).replace(microsecond=0)
+    client.force_login(make_curator())
+    client.post(
+        reverse("admin:news_seasonupdate_change", args=[update.pk]),
+        change_form(
+            update,
+            status="draft",
+            published_at_0=later.strftime("%Y-%m-%d"),
+            published_at_1=later.strftime("%H:%M:%S"),
+        ),
+    )
+    update.refresh_from_db()
+    assert (update.state, update.published_at) == (UpdateState.DRAFT, later)
+
+
+def test_only_those_who_may_change_updates_unpublish():
+    update = make_update()
+    with pytest.raises(MayNotPublish):
+        unpublish_update(update, curator=make_user("bystander"))
+    update.refresh_from_db()
+    assert update.state == UpdateState.PUBLISHED
 
 
 # Following.
@@ -394,3 +434,22 @@ def test_the_admin_never_adds_changes_or_deletes_votes(admin_client, vote):
 def test_the_vote_list_offers_no_delete_action(admin_client, vote):
     html = admin_client.get(reverse("admin:discussions_vote_changelist")).text
     assert "delete_selected" not in html
+
+
+@pytest.mark.parametrize("model", ["follow", "notification"])
+def test_the_admin_only_shows_follows_and_notifications(admin_client, fan, concern, model):
+    follow_concern(fan, concern)
+    Notification.objects.create(
+        recipient=fan, kind=NotificationKind.UPDATE, update=make_update(), concern=concern
+    )
+    row = Follow.objects.get() if model == "follow" else Notification.objects.get()
+    base = f"admin:notifications_{model}"
+    assert admin_client.get(reverse(f"{base}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"{base}_add")).status_code == 403
+    assert (
+        admin_client.post(reverse(f"{base}_delete", args=[row.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    change = admin_client.get(reverse(f"{base}_change", args=[row.pk]))
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.text
