@@ -1,12 +1,15 @@
+from allauth.account import forms as allauth_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+# The longest a username (150) or an email address (254) can be.
+LOGIN_MAX_LENGTH = 254
 
 
 def username_taken():
@@ -15,8 +18,34 @@ def username_taken():
     )
 
 
-class UsernameLengthMixin:
-    """Refuse a username longer than any account's before it reaches authenticate().
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's log-in, by username or email.
+
+    The field is "login"; a form that still sends "username" (a password
+    manager, an old bookmark of the page) is read as the same thing. A name
+    longer than any account's is refused before authenticate() and
+    django-axes, which logs it in a 255-character column.
+    """
+
+    def __init__(self, *args, **kwargs):
+        data = kwargs.get("data", args[0] if args else None)
+        if data is not None and "login" not in data and "username" in data:
+            data = data.copy()
+            data["login"] = data["username"]
+            if args:
+                args = (data, *args[1:])
+            else:
+                kwargs["data"] = data
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = _("Username or email")
+        self.fields["login"].validators.append(MaxLengthValidator(LOGIN_MAX_LENGTH))
+        self.fields["login"].widget.attrs.update(
+            {"autocomplete": "username", "maxlength": LOGIN_MAX_LENGTH}
+        )
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's log-in, refusing a username longer than any account's before authenticate().
 
     AuthenticationForm sets the field's max_length after building it, so the
     limit reached only the HTML: a longer username went on to authenticate()
@@ -30,22 +59,9 @@ class UsernameLengthMixin:
         field.validators.append(MaxLengthValidator(field.max_length))
 
 
-class LoginForm(UsernameLengthMixin, AuthenticationForm):
-    pass
+class SignupForm(allauth_forms.SignupForm):
+    """Create a fan account: username, email (confirmed by a link), password twice."""
 
-
-class AdminLoginForm(UsernameLengthMixin, AdminAuthenticationForm):
-    pass
-
-
-class SignupForm(UserCreationForm):
-    """Create a fan account: username, password twice, optional email."""
-
-    email = forms.EmailField(
-        label=_("Email (optional)"),
-        required=False,
-        help_text=_("Only used to help you recover your account."),
-    )
     # A honeypot: hidden from people by CSS and from screen readers; bots that
     # fill every field give themselves away.
     website = forms.CharField(
@@ -54,12 +70,11 @@ class SignupForm(UserCreationForm):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "email")
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _(
+            "We send a link to confirm it, and use it to help you back into your account."
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -74,7 +89,7 @@ class SignupForm(UserCreationForm):
         username = self.cleaned_data["username"]
         if User.objects.filter(username__iexact=username).exists():
             raise username_taken()
-        return username
+        return super().clean_username()
 
     def clean(self):
         cleaned = super().clean()

@@ -91,3 +91,17 @@ def too_many_requests(request, seconds, message=None):
     )
     response["Retry-After"] = str(seconds)
     return response
+
+
+def login_name(request, credentials):
+    """The name a log-in attempt is for, as django-axes counts it: username or email.
+
+    allauth's form sends either as "login" and passes it on as "username" or
+    "email"; Django's admin form sends "username". Lower-cased, so "Minji"
+    and "minji" share one count.
+    """
+    credentials = credentials or {}
+    name = credentials.get("username") or credentials.get("email")
+    if not name and request is not None:
+        name = request.POST.get("login") or request.POST.get("username")
+    return (name or "").strip().lower() or None

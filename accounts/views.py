@@ -1,84 +1,61 @@
-from urllib.parse import urlsplit
-
-from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
+from allauth.account import views as allauth_views
+from allauth.account.adapter import get_adapter
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.debug import sensitive_post_parameters
 
-from .forms import LoginForm, SignupForm, username_taken
+from .forms import username_taken
 from .limits import retry_after, wait_message
 from .models import User
-from .redirects import same_site_path
 
 
-def _safe_next(request):
-    """Return the ?next= target when it is a path on this site, else ""."""
-    return same_site_path(request, request.POST.get("next") or request.GET.get("next") or "")
+class SameSiteNextMixin:
+    """Carry ?next= into the page only when it may be followed (the adapter's rule).
 
-
-class LoginView(auth_views.LoginView):
-    """Django's log-in, with the same rule for ?next= as sign-up."""
-
-    template_name = "accounts/login.html"
-    authentication_form = LoginForm
-    redirect_authenticated_user = True
-
-    def get_redirect_url(self):
-        target = _safe_next(self.request)
-        # Django raises ValueError (a 500) rather than send a signed-in fan
-        # back to the page they are on.
-        if urlsplit(target).path == self.request.path:
-            return ""
-        return target
-
-
-def _create_account(form):
-    """Save the new account, or put "username taken" on the form and return None.
-
-    The form checked the name was free, but another sign-up can take it before
-    this one saves; the database's case-insensitive constraint then refuses it.
+    allauth checks the target when the form comes back, but echoes whatever
+    was asked into the page; a target we would never follow stays out of it.
     """
-    try:
-        with transaction.atomic():
-            return form.save()
-    except IntegrityError:
-        if not User.objects.filter(username__iexact=form.cleaned_data["username"]).exists():
-            raise
-        form.add_error("username", username_taken())
-        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        target = context.get("redirect_field_value") or ""
+        if not get_adapter(self.request).is_safe_url(target):
+            context["redirect_field_value"] = context["redirect_field"] = ""
+        return context
 
 
-@sensitive_post_parameters("password1", "password2")
-def signup(request):
-    """Create an account and sign the new fan in."""
-    if request.user.is_authenticated:
-        return redirect("discussions:home")
-    form = SignupForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        wait = retry_after(request, "signup", key="ip")
-        if wait is None:
-            user = _create_account(form)
-            if user is not None:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(
-                    request, _("Welcome, %(name)s! You can vote and comment now.") % {"name": user}
-                )
-                return redirect(_safe_next(request) or "discussions:home")
-        else:
+class LoginView(SameSiteNextMixin, allauth_views.LoginView):
+    """allauth's log-in by username or email; django-axes counts the failures."""
+
+
+login = LoginView.as_view()
+
+
+class SignupView(SameSiteNextMixin, allauth_views.SignupView):
+    """allauth's sign-up, with the site's daily limit per address and a clear answer to a race.
+
+    The limit counts only sign-ups that would succeed, so typos cost nothing.
+    """
+
+    def form_valid(self, form):
+        wait = retry_after(self.request, "signup", key="ip")
+        if wait is not None:
             form.add_error(
                 None,
                 _("Too many accounts were created from your network today.")
                 + " "
                 + wait_message(wait),
             )
-            status = 429
-    return render(
-        request,
-        "accounts/signup.html",
-        {"form": form, "next": _safe_next(request)},
-        status=status,
-    )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except IntegrityError:
+            # The form checked the name was free, but another sign-up can take
+            # it before this one saves; the case-insensitive constraint refuses it.
+            if not User.objects.filter(username__iexact=form.cleaned_data["username"]).exists():
+                raise
+            form.add_error("username", username_taken())
+            return self.form_invalid(form)
+
+
+signup = SignupView.as_view()

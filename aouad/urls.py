@@ -9,6 +9,7 @@ from aouad import views
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.account.urls")),
     path("", include("moderation.urls")),
     path("", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -101,6 +101,10 @@ def _concrete(route, name, world, admin_pks):
         return [("/admin/{}/", [label]) for label in labels]
     if "(?P<url>" in route:
         return [("/admin/{}", ["no-such-page/"])]
+    if route.startswith("accounts/^confirm-email/"):
+        return [("/accounts/confirm-email/{}/", [key]) for key in world.keys["confirm-email"]]
+    if route.startswith("accounts/^password/reset/key/"):
+        return [("/accounts/password/reset/key/{}/", [key]) for key in world.keys["password-reset"]]
     if route.startswith("^") or "(?P<" in route:
         return []
     names = [m.group(2) for m in CONVERTER.finditer(route)]

@@ -6,6 +6,9 @@ also restarts the id sequences) the same seed meets the same ids again.
 
 from dataclasses import dataclass, field
 
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -37,6 +40,7 @@ class World:
     users: dict = field(default_factory=dict)
     slugs: dict = field(default_factory=dict)
     pks: dict = field(default_factory=dict)
+    keys: dict = field(default_factory=dict)
 
 
 def reset_database():
@@ -128,6 +132,16 @@ def build():
     follow_concern(fan, blind)
     keep_vote(fan, open_fear)
     notification = Notification.objects.filter(recipient=fan).first()
+
+    # A confirmation link and a password-reset link as mail would carry them.
+    address = EmailAddress.objects.create(user=fan, email=fan.email, primary=True)
+    world.keys = {
+        "confirm-email": [EmailConfirmationHMAC(address).key, "not-a-key"],
+        "password-reset": [
+            f"{user_pk_to_url_str(fan)}-{default_token_generator.make_token(fan)}",
+            "zz-not-a-token",
+        ],
+    }
 
     world.slugs = {
         "article": article.slug,

@@ -137,9 +137,14 @@ def anonymous_pages(client, site):
         "signup": client.get("/accounts/signup/"),
         "signup-errors": client.post("/accounts/signup/", bad_signup),
         "login": client.get("/accounts/login/"),
-        "login-errors": client.post(
-            "/accounts/login/", {"username": "nam_onjo", "password": "wrong"}
-        ),
+        "login-errors": client.post("/accounts/login/", {"login": "nam_onjo", "password": "wrong"}),
+        "password-reset": client.get("/accounts/password/reset/"),
+        "password-reset-errors": client.post("/accounts/password/reset/", {"email": "no"}),
+        "password-reset-done": client.get("/accounts/password/reset/done/"),
+        "password-reset-bad-key": client.get("/accounts/password/reset/key/zz-bad/"),
+        "confirm-email-bad-key": client.get("/accounts/confirm-email/not-a-key/"),
+        "verification-sent": client.get("/accounts/confirm-email/"),
+        "inactive": client.get("/accounts/inactive/"),
     }
 
 
@@ -153,6 +158,16 @@ def signed_in_pages(client, site):
         "comment-delete": client.get(f"/comments/{site['own'].pk}/delete/"),
         "report": client.get(f"/comments/{site['root'].pk}/report/"),
         "comment-errors": client.post(comment_url, {"body": " ", "stance": "undecided"}),
+        "account-email": client.get("/accounts/email/"),
+        "account-email-errors": client.post(
+            "/accounts/email/", {"action_add": "", "email": "not an address"}
+        ),
+        "password-change": client.get("/accounts/password/change/"),
+        "password-change-errors": client.post(
+            "/accounts/password/change/", {"oldpassword": "x", "password1": "y", "password2": "z"}
+        ),
+        "reauthenticate": client.get("/accounts/reauthenticate/"),
+        "logout-confirm": client.get("/accounts/logout/"),
     }
 
 

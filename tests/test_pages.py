@@ -166,7 +166,12 @@ def test_api_refuses_post(client, concern):
 def test_signup_creates_account_signs_in_and_redirects(client, db):
     response = client.post(
         "/accounts/signup/",
-        {"username": "lee_suhyeok", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "username": "lee_suhyeok",
+            "email": "lee_suhyeok@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert response.url == "/"
@@ -178,6 +183,7 @@ def test_signup_returns_to_next(client, concern):
         "/accounts/signup/",
         {
             "username": "jang_haneul",
+            "email": "jang_haneul@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
             "next": concern.get_absolute_url(),
@@ -191,6 +197,7 @@ def test_signup_ignores_offsite_next(client, db):
         "/accounts/signup/",
         {
             "username": "yoon_gwinam",
+            "email": "yoon_gwinam@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
             "next": "https://evil.example/",

@@ -110,7 +110,12 @@ def test_thirty_votes_a_minute_then_429(fan_client, fan, concern):
 def sign_up(username, address="127.0.0.2"):
     return Client().post(
         "/accounts/signup/",
-        {"username": username, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "username": username,
+            "email": f"{username}@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
         REMOTE_ADDR=address,
     )
 

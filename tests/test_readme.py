@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core import mail
+from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from discussions.models import Comment, Vote
-from tests.factories import make_comment, make_update, make_user, make_vote
+from tests.factories import PASSWORD, make_comment, make_update, make_user, make_vote
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -373,6 +375,42 @@ def test_every_contract_page_answers_a_signed_in_fan(world, fan_client):
     for path in contract_paths():
         response = fan_client.get(concrete(path, world))
         assert response.status_code in {200, 302, 405}, (path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_account_fields_as_printed(client):
+    signed_up = client.post(
+        "/accounts/signup/",
+        {
+            "username": "gwi_nam",
+            "email": "gwinam@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert signed_up.status_code == 302
+    assert mail.outbox[-1].to == ["gwinam@example.com"]
+    assert client.post("/accounts/logout/").status_code == 302
+    for login in ["gwi_nam", "gwinam@example.com"]:
+        assert Client().post("/accounts/login/", {"login": login, "password": PASSWORD}).url == "/"
+    reset = client.post("/accounts/password/reset/", {"email": "gwinam@example.com"})
+    assert reset.status_code == 302
+    assert mail.outbox[-1].subject.endswith("Password Reset Email")
+
+
+@pytest.mark.django_db
+def test_account_settings_fields_as_printed(fan_client, fan):
+    changed = fan_client.post(
+        "/accounts/password/change/",
+        {
+            "oldpassword": PASSWORD,
+            "password1": "zombie-free-2027!",
+            "password2": "zombie-free-2027!",
+        },
+    )
+    assert changed.status_code == 302
+    fan_client.post("/accounts/email/", {"email": "cheongsan@example.com", "action_add": ""})
+    assert mail.outbox[-1].to == ["cheongsan@example.com"]
 
 
 @pytest.mark.django_db

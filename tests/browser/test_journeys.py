@@ -29,15 +29,18 @@ def sign_up(page, username):
     page.goto("/")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill(username)
+    page.get_by_label("Email").fill(f"{username}@example.com")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
-    expect(page.locator(".messages")).to_contain_text(f"Welcome, {username}!")
+    expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {username}.")
 
 
 def log_in(page, user, path="/accounts/login/", button="Log in"):
     page.goto(path)
-    page.locator("#id_username").fill(user.username)
+    # The site's log-in takes a username or email ("login"); the admin's a username.
+    name = "#id_login" if path.startswith("/accounts/") else "#id_username"
+    page.locator(name).fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form, #content form").get_by_role("button", name=button).click()
 

@@ -1,0 +1,31 @@
+"""How django-allauth fits this site: where next= may go, whose address a request is."""
+
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from .redirects import same_site_path
+
+
+def client_address(request):
+    """The address a request came from, for limits, log-in throttling and records.
+
+    The one place that says it, so that a later change (the reverse proxy's
+    trusted hops) reaches everything that keys on an address.
+    """
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_safe_url(self, url):
+        """The same rule as every other next= on the site: a path here, nothing else.
+
+        Nor the page the fan is on: a signed-in fan sent to the log-in page
+        with next= pointing back at it would be redirected round forever.
+        """
+        if not url or same_site_path(self.request, url) != url:
+            return False
+        return urlsplit(url).path != self.request.path
+
+    def get_client_ip(self, request):
+        return client_address(request)
