@@ -62,6 +62,12 @@ class AdminLoginForm(AdminAuthenticationForm):
 class SignupForm(allauth_forms.SignupForm):
     """Create a fan account: username, email (confirmed by a link), password twice."""
 
+    # Korea's personal-information law needs a guardian's consent to sign up
+    # anyone younger, which this site does not collect.
+    is_14_or_older = forms.BooleanField(
+        label=_("I am 14 or older"),
+        error_messages={"required": _("You need to be 14 or older to join.")},
+    )
     # A honeypot: hidden from people by CSS and from screen readers; bots that
     # fill every field give themselves away.
     website = forms.CharField(
@@ -82,6 +88,7 @@ class SignupForm(allauth_forms.SignupForm):
             "email",
             "password1",
             "password2",
+            "is_14_or_older",
             Div("website", css_class="honeypot", aria_hidden="true"),
         )
 

@@ -170,11 +170,12 @@ PUBLIC_FORMS = {
         "email": ["new@example.com"],
         "password1": ["a-long-zombie-passphrase"],
         "password2": ["a-long-zombie-passphrase"],
+        "is_14_or_older": ["on"],
         "website": [""],
         "next": ["/"],
     },
     "accounts/login/": {
-        "username": ["fuzz_fan"],
+        "login": ["fuzz_fan", "fan@example.com"],
         "password": ["zombie-proof-passphrase-42"],
         "next": ["/"],
     },

@@ -33,7 +33,13 @@ def make_fan_with_email(username="nam_onjo", email="onjo@example.com", verified=
 def sign_up(client, username="lee_cheongsan", email="cheongsan@example.com"):
     return client.post(
         "/accounts/signup/",
-        {"username": username, "email": email, "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "username": username,
+            "email": email,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "is_14_or_older": "on",
+        },
     )
 
 
@@ -182,3 +188,18 @@ def test_failed_log_ins_by_email_lock_out_as_by_username(client, settings):
     # Locked out even with the right password, until the cool-off ends.
     right = client.post("/accounts/login/", {"login": "onjo@example.com", "password": PASSWORD})
     assert right.status_code == 429
+
+
+def test_signup_needs_the_fan_to_be_14_or_older(client):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "young_one",
+            "email": "young@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert "You need to be 14 or older to join." in response.text
+    assert not User.objects.exists()

@@ -31,6 +31,7 @@ def signup_data(username="jang_haneul", **extra):
         "email": f"{len(username)}@example.com",
         "password1": PASSWORD,
         "password2": PASSWORD,
+        "is_14_or_older": "on",
         **extra,
     }
 
@@ -218,7 +219,10 @@ def test_unreadable_form_gets_the_400_page_in_korean(browser, kind):
 
 @pytest.mark.parametrize("content_type", [FORM, f"{FORM}; charset=UTF-8", f"{FORM}; charset=utf-8"])
 def test_utf8_form_with_korean_text_is_accepted(client, content_type):
-    body = f"username=남온조&email=onjo@example.com&password1={PASSWORD}&password2={PASSWORD}"
+    body = (
+        f"username=남온조&email=onjo@example.com&password1={PASSWORD}&password2={PASSWORD}"
+        "&is_14_or_older=on"
+    )
     body = body.encode()
     response = client.generic("POST", "/accounts/signup/", body, content_type=content_type)
     assert response.status_code == 302

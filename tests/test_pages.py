@@ -171,6 +171,7 @@ def test_signup_creates_account_signs_in_and_redirects(client, db):
             "email": "lee_suhyeok@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "is_14_or_older": "on",
         },
     )
     assert response.status_code == 302
@@ -186,6 +187,7 @@ def test_signup_returns_to_next(client, concern):
             "email": "jang_haneul@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "is_14_or_older": "on",
             "next": concern.get_absolute_url(),
         },
     )
@@ -200,6 +202,7 @@ def test_signup_ignores_offsite_next(client, db):
             "email": "yoon_gwinam@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "is_14_or_older": "on",
             "next": "https://evil.example/",
         },
     )

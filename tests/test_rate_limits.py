@@ -115,6 +115,7 @@ def sign_up(username, address="127.0.0.2"):
             "email": f"{username}@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "is_14_or_older": "on",
         },
         REMOTE_ADDR=address,
     )

@@ -386,6 +386,7 @@ def test_account_fields_as_printed(client):
             "email": "gwinam@example.com",
             "password1": PASSWORD,
             "password2": PASSWORD,
+            "is_14_or_older": "on",
         },
     )
     assert signed_up.status_code == 302

@@ -32,6 +32,7 @@ def sign_up(page, username):
     page.get_by_label("Email").fill(f"{username}@example.com")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
+    page.get_by_label("I am 14 or older").check()
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {username}.")
 
