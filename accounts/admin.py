@@ -1,7 +1,9 @@
+from allauth.account.models import EmailAddress
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -15,12 +17,34 @@ def _is_suspension_autocomplete(request):
     ) == ("moderation", "suspension", "user")
 
 
+class EmailAddressInline(admin.TabularInline):
+    """A fan's addresses, with whether each is confirmed: staff may set it by hand."""
+
+    model = EmailAddress
+    fields = ("email", "verified", "primary")
+    extra = 0
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "email", "is_staff", "is_active", "date_joined", "last_login")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups", "is_demo", "date_joined")
+    list_filter = (
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "groups",
+        "is_demo",
+        "email_confirmation_required",
+        "emailaddress__verified",
+        "date_joined",
+    )
     search_fields = ("username", "email")
     ordering = ("-date_joined",)
+    inlines = [EmailAddressInline]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Taking part"), {"fields": ("email_confirmation_required",)}),
+    )
 
     def get_search_results(self, request, queryset, search_term):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -16,6 +16,13 @@ class Suspended(PermissionDenied):
         self.suspension = suspension
 
 
+class EmailUnconfirmed(PermissionDenied):
+    """An act refused until the fan confirms their email address; nothing was done."""
+
+    def __init__(self):
+        super().__init__(_("Confirm your email address to vote and comment."))
+
+
 class UserQuerySet(models.QuerySet):
     def suspendable_by(self, actor):
         """Return the accounts actor may suspend.
@@ -44,6 +51,15 @@ class User(AbstractUser):
         default=False,
         editable=False,
         help_text=_("Made by the demo command and removed with the rest of the demo data."),
+    )
+
+    email_confirmation_required = models.BooleanField(
+        _("must confirm an email to take part"),
+        default=True,
+        help_text=_(
+            "Fans vote and comment once they confirm an email address. Accounts made "
+            "before sign-up asked for one are exempt; staff may exempt anyone."
+        ),
     )
 
     objects = UserManager()
@@ -86,6 +102,21 @@ class User(AbstractUser):
         deadlock on PostgreSQL.
         """
         type(self).objects.select_for_update(no_key=True).filter(pk=self.pk).exists()
+
+    @property
+    def has_confirmed_email(self):
+        """Whether the fan may vote and comment as far as their email is concerned.
+
+        Staff are exempt: their accounts are made or promoted by a superuser.
+        """
+        if not self.email_confirmation_required or self.is_staff:
+            return True
+        return self.emailaddress_set.filter(verified=True).exists()
+
+    def refuse_if_unconfirmed(self):
+        """Raise EmailUnconfirmed until an address is confirmed (or the rule is waived)."""
+        if not self.has_confirmed_email:
+            raise EmailUnconfirmed
 
     def refuse_if_suspended(self):
         """Raise Suspended while a suspension is in force; every act a fan takes asks this."""

@@ -12,4 +12,5 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
+    path("confirm-email/again/", views.resend_confirmation, name="resend-confirmation"),
 ]

@@ -1,11 +1,15 @@
 from allauth.account import views as allauth_views
 from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .forms import username_taken
 from .limits import retry_after, wait_message
 from .models import User
+from .redirects import same_site_path
 
 
 class SameSiteNextMixin:
@@ -59,3 +63,25 @@ class SignupView(SameSiteNextMixin, allauth_views.SignupView):
 
 
 signup = SignupView.as_view()
+
+
+@login_required
+def resend_confirmation(request):
+    """Mail the link that confirms the fan's address again, a few times an hour at most."""
+    if request.method != "POST":
+        return redirect("account_email")
+    back = same_site_path(request, request.POST.get("next", "")) or "discussions:home"
+    address = request.user.emailaddress_set.filter(verified=False).order_by("-primary", "pk")
+    address = address.first()
+    if address is None:
+        messages.info(request, _("There is no address waiting to be confirmed on your account."))
+        return redirect(back)
+    wait = retry_after(request, "confirmation-mail")
+    if wait is not None:
+        messages.error(
+            request, _("We sent that link several times already.") + " " + wait_message(wait)
+        )
+        return redirect(back)
+    address.send_confirmation(request)
+    messages.success(request, _("We sent the link again to %(email)s.") % {"email": address.email})
+    return redirect(back)

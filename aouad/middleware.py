@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from accounts.limits import RateLimited, too_many_requests
-from accounts.models import Suspended
+from accounts.models import EmailUnconfirmed, Suspended
 from discussions.authoring import Refused
 
 # The live region in base.html where refusals of inline requests are said,
@@ -87,6 +87,9 @@ class RefusalMiddleware:
 
     - Suspended: the suspension notice (403); for htmx, a reload of the page
       the fan is on, which then shows the notice in place of the forms.
+    - EmailUnconfirmed: a page asking the fan to confirm their address, with
+      the link sent again on request (403); for htmx, a reload that shows the
+      banner saying the same.
     - RateLimited: the 429 page with Retry-After; for htmx, the same 429 and
       Retry-After with a short message swapped into the page's live region
       (#inline-refusal), leaving the part the fan acted on as it was.
@@ -120,6 +123,11 @@ class RefusalMiddleware:
         return response
 
     def process_exception(self, request, exception):
+        if isinstance(exception, EmailUnconfirmed):
+            if request.htmx:
+                # The page reloads with the banner that offers the link again.
+                return HttpResponseClientRedirect(self._current_page(request))
+            return render(request, "account/confirm_email_first.html", status=403)
         if isinstance(exception, Suspended):
             if request.htmx:
                 return HttpResponseClientRedirect(self._current_page(request))

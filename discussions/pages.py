@@ -140,8 +140,18 @@ class ConcernPage:
 
     @property
     def may_take_part(self):
-        """Whether the visitor may vote, comment, reply, follow and report here."""
+        """Whether the visitor may follow, report and mark comments helpful here."""
         return self.fan is not None and self.suspension is None
+
+    @cached_property
+    def email_unconfirmed(self):
+        """Whether the fan must confirm an email address before voting and commenting."""
+        return self.fan is not None and not self.fan.has_confirmed_email
+
+    @property
+    def may_post(self):
+        """Whether the visitor may vote, comment and reply here."""
+        return self.may_take_part and not self.email_unconfirmed
 
     @cached_property
     def following(self):
@@ -308,7 +318,7 @@ class ConcernPage:
         may_act = comment.is_visible and self.may_take_part
         mark = may_act and not own
         return Controls(
-            reply=may_act,
+            reply=may_act and self.may_post,
             edit=may_act and comment.is_editable_by(self.fan),
             delete=own and comment.is_deletable_by(self.fan),
             report=may_act and not own,

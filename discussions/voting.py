@@ -71,7 +71,8 @@ def cast_vote(user, concern, verdict):
     with transaction.atomic():
         user.lock()
         user.refuse_if_suspended()
-        # Counted after the database check, so a refused vote uses up nothing.
+        user.refuse_if_unconfirmed()
+        # Counted after the database checks, so a refused vote uses up nothing.
         enforce("vote", user.pk, TOO_FAST)
         now = timezone.now()
         vote = Vote.objects.filter(user=user, concern=concern).first()

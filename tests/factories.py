@@ -2,6 +2,7 @@
 
 import itertools
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
@@ -17,8 +18,19 @@ PASSWORD = "zombie-proof-passphrase-42"
 
 
 def make_user(username=None, **fields):
+    """A fan who may take part: the email confirmation has its own tests (make_newcomer)."""
     username = username or f"fan{next(_seq)}"
+    fields.setdefault("email_confirmation_required", False)
     return User.objects.create_user(username=username, password=PASSWORD, **fields)
+
+
+def make_newcomer(username=None, email=None, **fields):
+    """A fan just signed up: an address on record, not yet confirmed."""
+    username = username or f"newcomer{next(_seq)}"
+    email = email or f"{username}@example.com"
+    fan = make_user(username, email=email, email_confirmation_required=True, **fields)
+    EmailAddress.objects.create(user=fan, email=email, primary=True, verified=False)
+    return fan
 
 
 def make_staff(username=None, **fields):

@@ -571,6 +571,15 @@ def signups_row(text):
     }
 
 
+def confirmation_mail_row(text):
+    return {
+        "RATE_LIMITS['confirmation-mail']": (
+            printed_rate(text, "per fan"),
+            setting_rate("confirmation-mail"),
+        )
+    }
+
+
 def reports_row(text):
     holders = said(rf"{COUNT} fans reporting a comment hold it for review", text)[1]
     return {
@@ -595,6 +604,7 @@ LIMIT_ROWS = {
     "comments": comments_row,
     "votes": votes_row,
     "sign-ups": signups_row,
+    "confirmation mail": confirmation_mail_row,
     "reports": reports_row,
     "log-in": login_row,
 }

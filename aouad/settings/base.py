@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "accounts.context_processors.email_confirmation",
             ],
         },
     },
@@ -245,6 +246,7 @@ RATE_LIMITS = {
     "vote": "30/m",
     "signup": "3/d",
     "report": "20/h",
+    "confirmation-mail": "3/h",
 }
 # Behind a proxy the client address is in a header; name it here.
 RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None

@@ -1,6 +1,9 @@
 """What fans, moderators and curators do, in a real browser."""
 
+import re
+
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from discussions.models import Comment, Vote
@@ -35,6 +38,13 @@ def sign_up(page, username):
     page.get_by_label("I am 14 or older").check()
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {username}.")
+    expect(page.locator(".confirm-email-banner")).to_contain_text(f"{username}@example.com")
+    # The link from the mail, as the fan would follow it.
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
+    page.goto(link.group(1))
+    page.locator("main form").get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messages")).to_contain_text("You have confirmed")
+    expect(page.locator(".confirm-email-banner")).to_have_count(0)
 
 
 def log_in(page, user, path="/accounts/login/", button="Log in"):

@@ -1,0 +1,160 @@
+"""A new fan reads at once, and votes and comments once their email is confirmed."""
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.test import Client
+
+from accounts.models import EmailUnconfirmed
+from discussions.models import Comment, Vote
+from discussions.voting import cast_vote
+from tests.factories import PASSWORD, make_concern, make_newcomer, make_user
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_CURRENT_URL": "http://testserver/concerns/x/"}
+
+
+@pytest.fixture
+def newcomer():
+    return make_newcomer("new_onjo")
+
+
+@pytest.fixture
+def newcomer_client(newcomer):
+    client = Client()
+    client.force_login(newcomer)
+    return client
+
+
+def confirm(fan):
+    EmailAddress.objects.filter(user=fan).update(verified=True)
+
+
+def test_a_new_fan_reads_every_page(newcomer_client, concern):
+    assert newcomer_client.get("/").status_code == 200
+    assert newcomer_client.get(concern.get_absolute_url()).status_code == 200
+
+
+def test_the_banner_names_the_address_and_offers_the_link_again(newcomer_client):
+    html = newcomer_client.get("/").text
+    assert "Confirm your email address to vote and comment: we sent a link to" in html
+    assert "new_onjo@example.com" in html
+    assert 'action="/accounts/confirm-email/again/"' in html
+
+
+def test_a_fan_who_confirmed_sees_no_banner(newcomer, newcomer_client):
+    confirm(newcomer)
+    assert "Confirm your email address" not in newcomer_client.get("/").text
+
+
+def test_the_concern_page_asks_for_confirmation_instead_of_the_forms(newcomer_client, concern):
+    html = newcomer_client.get(concern.get_absolute_url()).text
+    assert "Confirm your email address to vote: the link is in the mail we sent you." in html
+    assert 'name="verdict"' not in html
+    assert 'name="body"' not in html
+
+
+def test_a_vote_before_confirming_is_refused_and_saves_nothing(newcomer_client, concern):
+    response = newcomer_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
+    assert response.status_code == 403
+    assert "Confirm your email address" in response.text
+    assert "Send the link again" in response.text
+    assert not Vote.objects.exists()
+
+
+def test_a_comment_before_confirming_is_refused_and_saves_nothing(newcomer_client, concern):
+    response = newcomer_client.post(
+        f"/concerns/{concern.slug}/comments/", {"body": "First!", "stance": "justified"}
+    )
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+
+
+def test_an_inline_vote_before_confirming_reloads_into_the_banner(newcomer_client, concern):
+    response = newcomer_client.post(
+        f"/concerns/{concern.slug}/vote/", {"verdict": "justified"}, **HTMX
+    )
+    assert response["HX-Redirect"] == "http://testserver/concerns/x/"
+    assert not Vote.objects.exists()
+
+
+def test_the_operation_itself_refuses(newcomer, concern):
+    with pytest.raises(EmailUnconfirmed):
+        cast_vote(newcomer, concern, "justified")
+
+
+def test_after_confirming_the_fan_votes(newcomer, newcomer_client, concern):
+    confirm(newcomer)
+    response = newcomer_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
+    assert response.status_code == 302
+    assert Vote.objects.get().user == newcomer
+
+
+def test_accounts_from_before_sign_up_asked_for_an_email_still_take_part(client, concern):
+    old_timer = make_user("old_timer")
+    client.force_login(old_timer)
+    client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "overblown"})
+    assert Vote.objects.get().user == old_timer
+
+
+def test_send_again_mails_the_link_and_goes_back(newcomer_client):
+    response = newcomer_client.post("/accounts/confirm-email/again/", {"next": "/updates/"})
+    assert response.url == "/updates/"
+    (message,) = mail.outbox
+    assert message.to == ["new_onjo@example.com"]
+    assert "/accounts/confirm-email/" in message.body
+
+
+def test_send_again_is_rate_limited(newcomer_client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "confirmation-mail": "2/h"}
+    for _ in range(3):
+        response = newcomer_client.post("/accounts/confirm-email/again/", follow=True)
+    assert len(mail.outbox) == 2
+    assert "We sent that link several times already." in response.text
+
+
+def test_send_again_needs_a_post_and_a_fan(client, newcomer_client):
+    assert client.post("/accounts/confirm-email/again/").url.startswith("/accounts/login/")
+    assert newcomer_client.get("/accounts/confirm-email/again/").url == "/accounts/email/"
+    assert not mail.outbox
+
+
+def test_signing_up_and_confirming_opens_voting(client, concern):
+    client.post(
+        "/accounts/signup/",
+        {
+            "username": "jo_in",
+            "email": "join@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "is_14_or_older": "on",
+        },
+    )
+    refused = client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
+    assert refused.status_code == 403
+    link = next(word for word in mail.outbox[0].body.split() if "/confirm-email/" in word)
+    client.post(link.removeprefix("http://testserver"))
+    client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
+    assert Vote.objects.get().user.username == "jo_in"
+
+
+@pytest.fixture
+def concern():
+    return make_concern()
+
+
+def test_staff_see_and_set_the_confirmed_state_in_the_admin(admin_client, newcomer):
+    url = f"/admin/accounts/user/{newcomer.pk}/change/"
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert 'name="emailaddress_set-0-verified"' in page.text
+    listed = admin_client.get("/admin/accounts/user/", {"emailaddress__verified__exact": "0"})
+    assert [u.username for u in listed.context["cl"].result_list] == ["new_onjo"]
+
+
+def test_staff_take_part_without_confirming(client, concern):
+    staff = make_newcomer("new_staff", is_staff=True)
+    client.force_login(staff)
+    client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
+    assert Vote.objects.get().user == staff
