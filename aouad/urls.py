@@ -8,6 +8,7 @@ from aouad import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("privacy.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.account.urls")),
     path("", include("moderation.urls")),

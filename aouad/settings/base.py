@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "moderation",
     "notifications",
     "demo",
+    "privacy",
 ]
 
 MIDDLEWARE = [

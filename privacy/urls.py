@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("accounts/export/", views.export, name="export"),
+]
