@@ -169,6 +169,7 @@ def signed_in_pages(client, site):
         "reauthenticate": client.get("/accounts/reauthenticate/"),
         "logout-confirm": client.get("/accounts/logout/"),
         "export": client.get("/accounts/export/"),
+        "two-factor": client.get("/accounts/2fa/"),
     }
 
 

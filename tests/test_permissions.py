@@ -91,6 +91,7 @@ def test_every_registered_model_is_in_the_matrix():
         "axes.accessattempt",
         "axes.accessfailurelog",
         "axes.accesslog",
+        "mfa.authenticator",
         "notifications.follow",
         "notifications.notification",
     }

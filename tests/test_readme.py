@@ -33,6 +33,7 @@ VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 COMMANDS = {
     "make run": "test_make_run_serves_the_seeded_site",
     "PORT=8001 make run": "test_make_run_serves_the_seeded_site",
+    "STAFF_REQUIRE_2FA=1 make run": "test_make_run_serves_the_seeded_site",
     "make test": "test_ci_runs_make_test_on_both_databases",
     "DATABASE_URL=postgres://postgres@127.0.0.1:5432/aouad make test": (
         "test_ci_runs_make_test_on_both_databases"
@@ -63,7 +64,8 @@ COMMANDS = {
 
 # What a command looks like in README's prose or in a shell block's comment.
 COMMAND = re.compile(
-    r"(?:[A-Z_]+=\S+ )*(?:make [a-z-]+|bash \S+|apt-get install [^`)]+|\.venv/bin/\S+ [^`]+)"
+    r"(?:[A-Z][A-Z0-9_]*=\S+ )*"
+    r"(?:make [a-z-]+|bash \S+|apt-get install [^`)]+|\.venv/bin/\S+ [^`]+)"
 )
 
 
@@ -154,7 +156,10 @@ def serve(command, port, tmp_path):
 
 @needs_venv
 @once
-@pytest.mark.parametrize(("command", "port"), [("make run", 8000), ("PORT=8001 make run", 8001)])
+@pytest.mark.parametrize(
+    ("command", "port"),
+    [("make run", 8000), ("PORT=8001 make run", 8001), ("STAFF_REQUIRE_2FA=1 make run", 8000)],
+)
 def test_make_run_serves_the_seeded_site(tmp_path, command, port):
     status, html = serve(command, port, tmp_path)
     assert status == 200

@@ -105,6 +105,24 @@ def test_production_with_its_variables_starts_with_debug_off():
     assert result.stdout.split()[1] == "False"
 
 
+@pytest.mark.parametrize(
+    ("module", "env", "required"),
+    [
+        ("aouad.settings.prod", PRODUCTION, "True"),
+        ("aouad.settings.prod", {**PRODUCTION, "STAFF_REQUIRE_2FA": "0"}, "False"),
+        ("aouad.settings.dev", {}, "False"),
+        ("aouad.settings.dev", {"STAFF_REQUIRE_2FA": "1"}, "True"),
+    ],
+)
+def test_staff_two_factor_is_on_in_production_and_off_by_default_in_development(
+    module, env, required
+):
+    env = {k: v for k, v in os.environ.items() if k != "STAFF_REQUIRE_2FA"} | env
+    result = run_python(f"import {module} as s; print(s.STAFF_REQUIRE_2FA)", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == required
+
+
 def test_development_needs_no_variable():
     result = run_settings("aouad.settings.dev")
     assert result.returncode == 0, result.stderr

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "news",
     "discussions",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -284,6 +286,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Season 2 Fear Check] "
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "signup": None}
+
+# Two-factor (allauth.mfa): an authenticator app with recovery codes. Fans may
+# enrol; with STAFF_REQUIRE_2FA, staff must, and must have used it in this
+# session, before the admin opens (accounts.middleware). On under production
+# settings; off by default here so the local staff path stays short.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Season 2 Fear Check"
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
 
 # Rate-limit counters must be shared by every worker, so production needs
 # Redis; elsewhere it is used when REDIS_URL is set.

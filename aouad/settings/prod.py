@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import MAILERS, env_required, redis_cache, smtp_options
+from .base import MAILERS, env_bool, env_required, redis_cache, smtp_options
 
 DEBUG = False
 
@@ -13,6 +13,9 @@ DEMO_DATA_ALLOWED = False
 SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
 ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]
+
+# A stolen staff password alone must not open the admin.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", True)
 
 # Every gunicorn worker must see the same rate-limit counters.
 REDIS_URL = env_required("REDIS_URL")
