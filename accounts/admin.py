@@ -8,6 +8,24 @@ from django.utils.translation import gettext_lazy as _
 from .models import User
 
 
+class RecordAdmin(admin.ModelAdmin):
+    """An admin for a record that nobody adds to, edits or removes by hand.
+
+    Every app's operations own their rows; an admin for rows that only an
+    operation may write (votes, follows, the moderation log) shows them and
+    nothing more, superusers included.
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 def _is_suspension_autocomplete(request):
     """Whether this search fills the user field of a new suspension."""
     return getattr(request.resolver_match, "url_name", None) == "autocomplete" and (

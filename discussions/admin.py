@@ -2,25 +2,14 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import RecordAdmin
+
 from .models import (
     Article,
     Concern,
     Vote,
     VoteEvent,
 )
-
-
-class RecordAdmin(admin.ModelAdmin):
-    """An admin for a record that nobody adds to, edits or removes by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ConcernInline(admin.TabularInline):

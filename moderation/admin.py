@@ -6,8 +6,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import RecordAdmin
 from accounts.models import User
-from discussions.admin import RecordAdmin
 from discussions.models import Comment, CommentRevision
 
 from . import decisions
@@ -18,7 +18,19 @@ class CommentModerationActions:
     """Admin actions shared by the comment list and the review queue.
 
     Each calls the matching decision and writes Django's admin log too.
+    Comments are never added here, and moderation hides; it never deletes
+    what a fan wrote.
     """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("comment"))
+    def excerpt(self, obj):
+        return Truncator(obj.body).chars(80)
 
     def _act(self, request, queryset, decide, say):
         changed = decide(queryset, request.user)
@@ -175,16 +187,6 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
 
     def get_ordering(self, request):
         return ("held_first", "-open_report_count", "-created_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, obj):
-        return Truncator(obj.body).chars(80)
 
     @admin.display(description=_("open reports"), ordering="open_report_count")
     def open_report_count(self, obj):
@@ -427,17 +429,6 @@ class CommentAdmin(CommentModerationActions, admin.ModelAdmin):
         "mark_as_spoiler",
         "remove_authors_as_spam",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    # Moderation hides; it never deletes what a fan wrote.
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("comment"))
-    def excerpt(self, obj):
-        return Truncator(obj.body).chars(80)
 
     @admin.display(description=_("reply"), boolean=True)
     def is_reply(self, obj):

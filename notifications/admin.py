@@ -1,27 +1,16 @@
 from django.contrib import admin
 
+from accounts.admin import RecordAdmin
+
 from .models import Follow, Notification
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Follows and notifications change only through notifications.delivery.
-
-    A follow edited here would skip the rule that re-following starts afresh,
-    and a notification deleted here would be delivered again.
-    """
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Follows and notifications change only through notifications.delivery: a
+# follow edited here would skip the rule that re-following starts afresh, and
+# a notification deleted here would be delivered again.
 
 
 @admin.register(Follow)
-class FollowAdmin(ReadOnlyAdmin):
+class FollowAdmin(RecordAdmin):
     list_display = ("user", "concern", "is_active", "followed_at")
     list_filter = ("is_active", "concern")
     search_fields = ("user__username",)
@@ -30,7 +19,7 @@ class FollowAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(RecordAdmin):
     list_display = ("created_at", "recipient", "kind", "concern", "read_at")
     list_filter = ("kind", "read_at")
     search_fields = ("recipient__username",)
