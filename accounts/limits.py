@@ -31,16 +31,7 @@ def charge(limit, key, rate=None):
     views alike can count. The key is the same one django-ratelimit's "user"
     key makes from a signed-in request.
     """
-    usage = get_usage(
-        None,
-        group=limit,
-        key=lambda group, request: str(key),
-        rate=rate or settings.RATE_LIMITS[limit],
-        increment=True,
-    )
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(usage["time_left"], 1)
+    return retry_after(None, limit, key=lambda group, request: str(key), rate=rate)
 
 
 def enforce(limit, key, reason):

@@ -31,9 +31,11 @@ class StaffSecondFactorMiddleware:
         return answer or self.get_response(request)
 
     def refuse(self, request):
-        admin = reverse("admin:index")
-        open_paths = {reverse("admin:login"), reverse("admin:logout")}
-        if not request.path.startswith(admin) or request.path in open_paths:
+        # Cheapest first: the setting, then the path; the user (a session
+        # read) only for admin pages.
+        if not settings.STAFF_REQUIRE_2FA or not request.path.startswith(reverse("admin:index")):
+            return None
+        if request.path in {reverse("admin:login"), reverse("admin:logout")}:
             return None
         if not staff_needs_second_factor(request.user):
             return None

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -103,7 +104,7 @@ class User(AbstractUser):
         """
         type(self).objects.select_for_update(no_key=True).filter(pk=self.pk).exists()
 
-    @property
+    @cached_property
     def has_confirmed_email(self):
         """Whether the fan may vote and comment as far as their email is concerned.
 

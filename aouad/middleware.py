@@ -123,20 +123,14 @@ class RefusalMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if isinstance(exception, EmailUnconfirmed):
+        if isinstance(exception, EmailUnconfirmed | Suspended):
             if request.htmx:
-                # The page reloads with the banner that offers the link again.
+                # The page reloads and shows the notice (or the banner) in place.
                 return HttpResponseClientRedirect(self._current_page(request))
+            if isinstance(exception, Suspended):
+                context = {"suspension": exception.suspension}
+                return render(request, "accounts/suspended.html", context, status=403)
             return render(request, "account/confirm_email_first.html", status=403)
-        if isinstance(exception, Suspended):
-            if request.htmx:
-                return HttpResponseClientRedirect(self._current_page(request))
-            return render(
-                request,
-                "accounts/suspended.html",
-                {"suspension": exception.suspension},
-                status=403,
-            )
         if isinstance(exception, RateLimited):
             if not request.htmx:
                 return too_many_requests(request, exception.wait, exception.reason)

@@ -45,14 +45,6 @@ def fill_slug(instance, source):
 SLUG_HELP = _("Part of the web address. Leave empty to make one from the title.")
 
 
-def publication_time(at=None):
-    """When an update goes public: the time a curator chose, or now when none was given.
-
-    The one rule both the admin's form (through clean) and news.publishing follow.
-    """
-    return at or timezone.now()
-
-
 class SeasonUpdateQuerySet(models.QuerySet):
     def published(self):
         """Return updates the public may see: published, and not set for later."""
@@ -129,7 +121,8 @@ class SeasonUpdate(models.Model):
     def clean(self):
         fill_slug(self, self.title)
         if self.status == UpdateStatus.PUBLISHED and self.published_at is None:
-            self.published_at = publication_time()
+            # Publishing without a time means "now", the way curators expect.
+            self.published_at = timezone.now()
 
     def feed_text(self):
         """What feeds carry: the summary, unless it would spoil."""

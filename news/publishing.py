@@ -8,8 +8,9 @@ are made when each fan next looks (notifications.delivery).
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 
-from .models import SeasonUpdate, UpdateStatus, publication_time
+from .models import SeasonUpdate, UpdateStatus
 
 
 class MayNotPublish(PermissionDenied):
@@ -34,7 +35,7 @@ def publish_update(update, curator=None, at=None):
     current = SeasonUpdate.objects.select_for_update().get(pk=update.pk)
     if at is None and current.is_public:
         return False
-    when = publication_time(at)
+    when = at or timezone.now()
     if current.status == UpdateStatus.PUBLISHED and current.published_at == when:
         return False
     current.status, current.published_at = UpdateStatus.PUBLISHED, when
