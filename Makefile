@@ -24,9 +24,14 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: apt-get install gettext" >&2; exit 1; }
 	msgfmt --check -o $@ $<
 
+# The task worker (mail, daily digests and clean-up) runs beside the server
+# and stops with it; background jobs ignore Ctrl-C, hence the trap.
 run: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed
+	$(BIN)/python manage.py schedule_tasks
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Demo fans, votes, threads and news in the local database (the command seeds

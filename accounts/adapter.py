@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 
+from outbox.mail import QueuedMail
+
 from .redirects import same_site_path
 
 
@@ -26,6 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if not url or same_site_path(self.request, url) != url:
             return False
         return urlsplit(url).path != self.request.path
+
+    def render_mail(self, *args, **kwargs):
+        """allauth sends what this returns at once: queue it for the worker instead.
+
+        A confirmation or a reset link then never waits on SMTP, nor fails
+        because it is down; the worker tries again (outbox.mail).
+        """
+        return QueuedMail.from_message(super().render_mail(*args, **kwargs))
 
     def get_client_ip(self, request):
         return client_address(request)

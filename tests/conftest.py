@@ -3,7 +3,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import make_concern, make_user
 
@@ -35,6 +37,14 @@ def fan(db):
 def fan_client(client, fan):
     client.force_login(fan)
     return client
+
+
+@pytest.fixture(autouse=True)
+def english_again():
+    # A request in Korean leaves Korean active in the thread; the next test
+    # starts in the site's language, as a fresh request would.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

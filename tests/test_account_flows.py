@@ -9,11 +9,11 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import mail
 from django.test import Client
 
 from accounts.models import User
 from tests.factories import PASSWORD, make_user
+from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_signup_signs_in_and_mails_a_confirmation_link(client):
     response = sign_up(client)
     assert response.status_code == 302
     assert client.get("/").context["user"].username == "lee_cheongsan"
-    (message,) = mail.outbox
+    (message,) = outbox()
     assert message.to == ["cheongsan@example.com"]
     assert link_in(message).startswith("/accounts/confirm-email/")
     assert not EmailAddress.objects.get().verified
@@ -68,7 +68,7 @@ def test_signup_signs_in_and_mails_a_confirmation_link(client):
 
 def test_the_confirmation_link_confirms_the_address_on_post(client):
     sign_up(client)
-    link = link_in(mail.outbox[0])
+    link = link_in(outbox()[0])
     page = Client().get(link)
     assert page.status_code == 200
     assert "cheongsan@example.com" in page.text
@@ -127,13 +127,13 @@ def test_reset_answers_the_same_whether_or_not_the_address_has_an_account(client
     known = client.post("/accounts/password/reset/", {"email": "onjo@example.com"})
     unknown = Client().post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
-    assert {tuple(m.to) for m in mail.outbox} == {("onjo@example.com",), ("nobody@example.com",)}
+    assert {tuple(m.to) for m in outbox()} == {("onjo@example.com",), ("nobody@example.com",)}
 
 
 def test_reset_link_sets_a_new_password_once(client):
     make_fan_with_email()
     client.post("/accounts/password/reset/", {"email": "onjo@example.com"})
-    link = link_in(mail.outbox[0])
+    link = link_in(outbox()[0])
     form = client.get(link, follow=True)
     assert form.status_code == 200
     action = form.redirect_chain[-1][0] if form.redirect_chain else link
@@ -168,13 +168,13 @@ def test_an_email_change_is_confirmed_at_the_new_address_and_noticed_at_the_old(
     fan = make_fan_with_email()
     client.force_login(fan)
     client.post("/accounts/email/", {"action_add": "", "email": "new@example.com"})
-    (confirm,) = mail.outbox
+    (confirm,) = outbox()
     assert confirm.to == ["new@example.com"]
     assert EmailAddress.objects.get(email="onjo@example.com").primary
     Client().post(link_in(confirm))
     fan.refresh_from_db()
     assert fan.email == "new@example.com"
-    assert mail.outbox[-1].to == ["onjo@example.com"]
+    assert outbox()[-1].to == ["onjo@example.com"]
 
 
 def test_failed_log_ins_by_email_lock_out_as_by_username(client, settings):

@@ -221,7 +221,13 @@ IGNORED = [
 @pytest.mark.parametrize("params", IGNORED)
 @pytest.mark.parametrize("label", MODEL_ADMINS)
 def test_unknown_ordering_page_or_id_is_ignored(superuser_client, label, params):
-    assert superuser_client.get(changelist(label), params).status_code == 200
+    response = superuser_client.get(changelist(label), params)
+    if label == "django_tasks_database.dbtaskresult" and "id" in params:
+        # Task results are keyed by UUID: a number is a bad filter, answered
+        # as every bad filter is, with the whole list and a word of why.
+        assert response.url.endswith("?e=1")
+    else:
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("label", ["discussions.comment", "news.seasonupdate"])

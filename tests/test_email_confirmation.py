@@ -2,13 +2,13 @@
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core import mail
 from django.test import Client
 
 from accounts.models import EmailUnconfirmed
 from discussions.models import Comment, Vote
 from discussions.voting import cast_vote
 from tests.factories import PASSWORD, make_concern, make_newcomer, make_user
+from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_accounts_from_before_sign_up_asked_for_an_email_still_take_part(client,
 def test_send_again_mails_the_link_and_goes_back(newcomer_client):
     response = newcomer_client.post("/accounts/confirm-email/again/", {"next": "/updates/"})
     assert response.url == "/updates/"
-    (message,) = mail.outbox
+    (message,) = outbox()
     assert message.to == ["new_onjo@example.com"]
     assert "/accounts/confirm-email/" in message.body
 
@@ -110,14 +110,14 @@ def test_send_again_is_rate_limited(newcomer_client, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "confirmation-mail": "2/h"}
     for _ in range(3):
         response = newcomer_client.post("/accounts/confirm-email/again/", follow=True)
-    assert len(mail.outbox) == 2
+    assert len(outbox()) == 2
     assert "We sent that link several times already." in response.text
 
 
 def test_send_again_needs_a_post_and_a_fan(client, newcomer_client):
     assert client.post("/accounts/confirm-email/again/").url.startswith("/accounts/login/")
     assert newcomer_client.get("/accounts/confirm-email/again/").url == "/accounts/email/"
-    assert not mail.outbox
+    assert not outbox()
 
 
 def test_signing_up_and_confirming_opens_voting(client, concern):
@@ -133,7 +133,7 @@ def test_signing_up_and_confirming_opens_voting(client, concern):
     )
     refused = client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
     assert refused.status_code == 403
-    link = next(word for word in mail.outbox[0].body.split() if "/confirm-email/" in word)
+    link = next(word for word in outbox()[0].body.split() if "/confirm-email/" in word)
     client.post(link.removeprefix("http://testserver"))
     client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
     assert Vote.objects.get().user.username == "jo_in"

@@ -57,7 +57,14 @@ def test_seed_concern_descriptions_are_two_to_four_sentences():
         assert 2 <= concern.description.count(". ") + 1 <= 4
 
 
-PRODUCTION_VARIABLES = {"SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "SMTP_HOST", "MAIL_BACKEND"}
+PRODUCTION_VARIABLES = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "REDIS_URL",
+    "SMTP_HOST",
+    "MAIL_BACKEND",
+    "SITE_URL",
+}
 
 
 def run_python(code, **env):
@@ -88,10 +95,13 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "fears.example",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SMTP_HOST": "mail.fears.example",
+    "SITE_URL": "https://fears.example",
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "SMTP_HOST"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "SMTP_HOST", "SITE_URL"]
+)
 def test_production_without_a_required_variable_fails_loudly(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = run_settings("aouad.settings.prod", **env)

@@ -58,11 +58,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
+    "django_tasks_db",
     "crispy_bootstrap5",
     "axes",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "outbox",
     "accounts",
     "news",
     "discussions",
@@ -185,6 +187,33 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Links in mail are made by the task worker, which has no request to take a
+# host from: this is the site's address as fans reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Mail and other slow work run outside requests, in the task worker
+# (`manage.py db_worker`), from a queue kept in the database (django-tasks-db).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A send that fails (SMTP down, a timeout) is tried again after each of
+# these delays, then given up and left failed in the admin: about a day.
+MAIL_RETRY_DELAYS = [
+    datetime.timedelta(minutes=1),
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(minutes=15),
+    datetime.timedelta(hours=1),
+    datetime.timedelta(hours=3),
+    datetime.timedelta(hours=6),
+    datetime.timedelta(hours=12),
+]
+# Work the worker does once a day, at this hour of TIME_ZONE; each run
+# enqueues the next (`manage.py schedule_tasks` starts the chain).
+DAILY_TASKS = [
+    "notifications.tasks.send_digests",
+    "privacy.tasks.forget_old_records",
+]
+DAILY_TASKS_HOUR = 8
+# Client addresses and finished background work are kept this long at most.
+RECORDS_RETENTION = datetime.timedelta(days=90)
 
 
 def smtp_options(host):

@@ -14,6 +14,9 @@ SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
 ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]
 
+# Links in mail point here (https://…); the worker has no request to ask.
+SITE_URL = env_required("SITE_URL").rstrip("/")
+
 # A stolen staff password alone must not open the admin.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", True)
 

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from discussions.models import Comment, Vote
@@ -19,6 +18,7 @@ from tests.factories import (
     make_suspension,
     make_user,
 )
+from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +40,7 @@ def sign_up(page, username):
     expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {username}.")
     expect(page.locator(".confirm-email-banner")).to_contain_text(f"{username}@example.com")
     # The link from the mail, as the fan would follow it.
-    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", outbox()[-1].body)
     page.goto(link.group(1))
     page.locator("main form").get_by_role("button", name="Confirm").click()
     expect(page.locator(".messages")).to_contain_text("You have confirmed")

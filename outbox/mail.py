@@ -1,0 +1,104 @@
+"""Mail leaves through the task worker, never from inside a request.
+
+A fan's action only queues the message: a row in the task table, written in
+the action's own transaction, so it is sent if and only if the action holds.
+The worker sends it; a send that fails for a reason that may pass (SMTP down,
+a timeout, a 4xx answer) is queued again for later (`MAIL_RETRY_DELAYS`),
+since the database queue has no retries of its own. A recipient the server
+refuses outright (a 5xx answer for the address) is not tried again.
+"""
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.tasks import task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome:
+    SENT = "sent"
+    RETRYING = "retrying"
+    REFUSED = "refused"
+
+
+def as_data(message):
+    """The parts of an EmailMultiAlternatives that the queue keeps (plain JSON)."""
+    return {
+        "subject": str(message.subject),
+        "body": message.body,
+        "html": next(
+            (alt.content for alt in message.alternatives if alt.mimetype == "text/html"), ""
+        ),
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "headers": {str(key): str(value) for key, value in message.extra_headers.items()},
+    }
+
+
+def as_message(data):
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        headers=data["headers"],
+    )
+    if data["html"]:
+        message.attach_alternative(data["html"], "text/html")
+    return message
+
+
+def send_later(message):
+    """Queue the message for the worker; return the task result."""
+    return deliver.enqueue(as_data(message))
+
+
+class QueuedMail(EmailMultiAlternatives):
+    """A message whose send() queues it for the worker instead of calling SMTP."""
+
+    @classmethod
+    def from_message(cls, message):
+        """The same message, queued when sent (a library's own, e.g. allauth's)."""
+        queued = cls(
+            subject=message.subject,
+            body=message.body,
+            from_email=message.from_email,
+            to=message.to,
+            headers=message.extra_headers,
+        )
+        for alternative in getattr(message, "alternatives", []):
+            queued.attach_alternative(alternative.content, alternative.mimetype)
+        return queued
+
+    def send(self, fail_silently=False):
+        send_later(self)
+        return 1
+
+
+def _refused_for_good(error):
+    return isinstance(error, smtplib.SMTPRecipientsRefused) and all(
+        code >= 500 for code, _reason in error.recipients.values()
+    )
+
+
+@task()
+def deliver(message, attempt=1):
+    """Send one queued message; on a passing failure, queue it again for later."""
+    try:
+        as_message(message).send()
+    except (OSError, smtplib.SMTPException) as error:
+        if _refused_for_good(error):
+            logger.warning("Mail to %s refused: %s", message["to"], error)
+            return Outcome.REFUSED
+        delays = settings.MAIL_RETRY_DELAYS
+        if attempt > len(delays):
+            # Raised, so the task shows as failed in the admin, with the error.
+            raise
+        deliver.using(run_after=timezone.now() + delays[attempt - 1]).enqueue(message, attempt + 1)
+        logger.info("Mail to %s failed (%s); try %d queued", message["to"], error, attempt + 1)
+        return Outcome.RETRYING
+    return Outcome.SENT
