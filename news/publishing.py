@@ -2,8 +2,9 @@
 
 Publication is a time, not an event: an update published with a later time is
 scheduled and goes public by itself when that time passes (every public query
-asks `published_at <= now`), so nothing runs at that moment and notifications
-are made when each fan next looks (notifications.delivery).
+asks `published_at <= now`). On-site notifications are made when each fan
+next looks (notifications.delivery); mail is queued for that time by the
+`update_published` signal (notifications.tasks).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import SeasonUpdate, UpdateStatus
+from .signals import update_published
 
 
 class MayNotPublish(PermissionDenied):
@@ -40,6 +42,7 @@ def publish_update(update, curator=None, at=None):
         return False
     current.status, current.published_at = UpdateStatus.PUBLISHED, when
     current.save(update_fields=["status", "published_at", "updated_at"])
+    update_published.send(sender=SeasonUpdate, update=current)
     update.status, update.published_at = current.status, current.published_at
     update.updated_at = current.updated_at
     return True

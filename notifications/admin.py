@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import RecordAdmin
 
-from .models import Follow, Notification
+from .models import Follow, MailPreference, Notification
 
 # Follows and notifications change only through notifications.delivery: a
 # follow edited here would skip the rule that re-following starts afresh, and
@@ -26,3 +26,13 @@ class NotificationAdmin(RecordAdmin):
     list_select_related = ("recipient", "concern")
     ordering = ("-created_at",)
     raw_id_fields = ("recipient", "comment", "update")
+
+
+@admin.register(MailPreference)
+class MailPreferenceAdmin(RecordAdmin):
+    # Only the fan chooses (their settings page, or an unsubscribe link).
+    list_display = ("user", "replies", "updates", "language")
+    list_filter = ("replies", "updates", "language")
+    search_fields = ("user__username",)
+    list_select_related = ("user",)
+    ordering = ("user__username",)

@@ -57,10 +57,52 @@ def notify_reply(reply):
     parent = reply.parent
     if parent is None or parent.author_id == reply.author_id:
         return
-    Notification.objects.get_or_create(
+    if parent.author_id is None:
+        return
+    notification, made = Notification.objects.get_or_create(
         recipient_id=parent.author_id,
         comment=reply,
         defaults={"kind": NotificationKind.REPLY, "concern_id": reply.concern_id},
+    )
+    if made:
+        mail_reply(notification)
+
+
+def _deliver_news(scope, known=None):
+    """Notify each active follower of each public update in `scope`, once per update.
+
+    `scope` is applied with the follow conditions (so to the same follow);
+    `known` leaves out what is already delivered. A notification names the
+    first of the update's fears the fan follows, and only followers from
+    before publication hear of it: following later is no news.
+    """
+    due = (
+        UpdateEffect.objects.public()
+        .filter(
+            concern__follows__is_active=True,
+            update__published_at__gte=F("concern__follows__followed_at"),
+            **scope,
+        )
+        .exclude(**(known or {}))
+        .order_by("update_id", "concern__position")
+        .values_list("concern__follows__user_id", "update_id", "concern_id", "update__published_at")
+    )
+    first = {}
+    for user_id, update_id, concern_id, published_at in due:
+        first.setdefault((user_id, update_id), (concern_id, published_at))
+    Notification.objects.bulk_create(
+        (
+            Notification(
+                recipient_id=user_id,
+                kind=NotificationKind.UPDATE,
+                update_id=update_id,
+                concern_id=concern_id,
+                created_at=published_at,
+            )
+            for (user_id, update_id), (concern_id, published_at) in first.items()
+        ),
+        batch_size=1000,
+        ignore_conflicts=True,
     )
 
 
@@ -70,32 +112,26 @@ def deliver_update_notifications(user):
     Publication is a time, not an event (a scheduled update goes public when
     its moment passes), so notifications are made when the fan next looks.
     """
-    due = (
-        UpdateEffect.objects.public()
-        .filter(
-            concern__follows__user=user,
-            concern__follows__is_active=True,
-            update__published_at__gte=F("concern__follows__followed_at"),
-        )
-        .exclude(update__notifications__recipient=user)
-        .values_list("update_id", "concern_id", "update__published_at")
+    # On every page a fan opens: only what is missing, so mostly no write at all.
+    _deliver_news(
+        {"concern__follows__user": user}, known={"update__notifications__recipient": user}
     )
-    made = {}
-    for update_id, concern_id, published_at in due:
-        made.setdefault(update_id, (concern_id, published_at))
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                kind=NotificationKind.UPDATE,
-                update_id=update_id,
-                concern_id=concern_id,
-                created_at=published_at,
-            )
-            for update_id, (concern_id, published_at) in made.items()
-        ],
-        ignore_conflicts=True,
-    )
+
+
+def deliver_update(update):
+    """Notify every fan who followed one of the update's fears before it was published.
+
+    The same for one update and all its followers, when the update is mailed.
+    """
+    _deliver_news({"update": update})
+
+
+def mail_reply(notification):
+    """Queue the reply's mail for the worker; it checks the fan's choice when it runs."""
+    # Here, not at the top: the tasks use this module's operations.
+    from .tasks import mail_notification
+
+    mail_notification.enqueue(notification.pk)
 
 
 def mark_read(notifications):

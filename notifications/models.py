@@ -43,6 +43,17 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def for_digest(self, since):
+        """Unread, unmailed notifications since `since` whose kind the fan wants in a digest."""
+        digest = MailFrequency.DIGEST
+        wants = Q()
+        for kind, field in MailPreference.FIELD_FOR_KIND.items():
+            chosen = Q(**{f"recipient__mail_preference__{field}": digest})
+            if MailPreference.DEFAULTS[kind] == digest:
+                chosen |= Q(recipient__mail_preference__isnull=True)
+            wants |= Q(kind=kind) & chosen
+        return self.unread().filter(wants, mailed_at__isnull=True, created_at__gte=since)
+
 
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("Reply to your comment")
@@ -85,6 +96,12 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    mailed_at = models.DateTimeField(
+        _("mailed"),
+        null=True,
+        blank=True,
+        help_text=_("When it was queued for mail, alone or in a digest; never twice."),
+    )
 
     objects = NotificationQuerySet.as_manager()
 
@@ -121,3 +138,80 @@ class Notification(models.Model):
         if self.kind == self.Kind.REPLY:
             return self.comment.get_absolute_url()
         return self.update.get_absolute_url()
+
+
+class MailFrequency(models.TextChoices):
+    INSTANT = "instant", _("At once")
+    DIGEST = "digest", _("In a daily digest")
+    NEVER = "never", _("Never")
+
+
+class MailPreference(models.Model):
+    """How a fan wants to hear of replies and news by mail, and in which language.
+
+    A fan with no row gets the defaults: replies at once, news in a digest.
+    """
+
+    FIELD_FOR_KIND = {NotificationKind.REPLY: "replies", NotificationKind.UPDATE: "updates"}
+    DEFAULTS = {
+        NotificationKind.REPLY: MailFrequency.INSTANT,
+        NotificationKind.UPDATE: MailFrequency.DIGEST,
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mail_preference",
+        verbose_name=_("fan"),
+    )
+    replies = models.CharField(
+        _("replies to your comments"),
+        max_length=10,
+        choices=MailFrequency,
+        default=DEFAULTS[NotificationKind.REPLY],
+    )
+    updates = models.CharField(
+        _("Season 2 news on fears you follow"),
+        max_length=10,
+        choices=MailFrequency,
+        default=DEFAULTS[NotificationKind.UPDATE],
+    )
+    language = models.CharField(
+        _("language of the mail"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("mail preference")
+        verbose_name_plural = _("mail preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replies__in=MailFrequency.values, updates__in=MailFrequency.values),
+                name="notifications_mailpreference_frequency_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.user)
+
+    def get_absolute_url(self):
+        return reverse("notifications:mail-settings")
+
+    @classmethod
+    def of(cls, user):
+        """The fan's preference, or the defaults (unsaved) when they never chose."""
+        try:
+            return user.mail_preference
+        except cls.DoesNotExist:
+            return cls(user=user)
+
+    def frequency(self, kind):
+        return getattr(self, self.FIELD_FOR_KIND[kind])
+
+    def stop(self, kinds):
+        """Mail of these kinds no more (an unsubscribe link); save."""
+        for kind in kinds:
+            setattr(self, self.FIELD_FOR_KIND[kind], MailFrequency.NEVER)
+        self.save()

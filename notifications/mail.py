@@ -1,0 +1,124 @@
+"""Notification mail: what a fan gets by mail, in their language, and how to stop it.
+
+Every message names its reason, links to the mail settings, and carries a
+one-click unsubscribe (RFC 8058): the `List-Unsubscribe` and
+`List-Unsubscribe-Post` headers and the same signed link in the text, which
+needs no log-in. Spoilers are masked as on the site's feeds.
+"""
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from outbox.mail import QueuedMail
+
+from .models import MailPreference, NotificationKind
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(user, kinds):
+    """A token that stops these kinds of mail for this fan; it cannot be made up."""
+    return signing.dumps({"user": user.pk, "kinds": sorted(kinds)}, salt=UNSUBSCRIBE_SALT)
+
+
+def read_unsubscribe_token(token):
+    """Return (user pk, kinds) from a token; raise signing.BadSignature for a bad one."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    kinds = data.get("kinds") if isinstance(data, dict) else None
+    user = data.get("user") if isinstance(data, dict) else None
+    if not isinstance(user, int) or not kinds or not set(kinds) <= set(NotificationKind.values):
+        raise signing.BadSignature("Not an unsubscribe token")
+    return user, kinds
+
+
+def absolute(path):
+    return settings.SITE_URL + path
+
+
+def address_of(user):
+    """The fan's confirmed primary address, or None: mail goes nowhere else."""
+    if user.is_demo or not user.is_active:
+        return None
+    return (
+        EmailAddress.objects.filter(user=user, primary=True, verified=True)
+        .values_list("email", flat=True)
+        .first()
+    )
+
+
+def compose(user, address, template, kinds, context):
+    """Render `notifications/mail/<template>_*` for the fan, in their language."""
+    preference = MailPreference.of(user)
+    token = unsubscribe_token(user, kinds)
+    unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[token]))
+    context = {
+        **context,
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "settings_url": absolute(reverse("notifications:mail-settings")),
+        "unsubscribe_url": unsubscribe_url,
+        "kinds": [NotificationKind(kind).label for kind in kinds],
+    }
+    with translation.override(preference.language):
+        prefix = f"notifications/mail/{template}"
+        subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
+        message = QueuedMail(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+            body=render_to_string(f"{prefix}_message.txt", context).strip() + "\n",
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                # Tells auto-responders not to answer, as RFC 3834 asks.
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        message.attach_alternative(render_to_string(f"{prefix}_message.html", context), "text/html")
+    return message
+
+
+def item(notification):
+    """What a mail says about one notification, spoilers masked, links absolute."""
+    if notification.kind == NotificationKind.REPLY:
+        reply = notification.comment
+        return {
+            "kind": notification.kind,
+            "concern": notification.concern.title,
+            "author": reply.author.username if reply.author_id else None,
+            "text": None if reply.is_spoiler else reply.body,
+            "url": absolute(reply.get_absolute_url()),
+        }
+    update = notification.update
+    return {
+        "kind": notification.kind,
+        "concern": notification.concern.title,
+        "title": update.title,
+        "text": None if update.is_spoiler else update.summary,
+        "url": absolute(update.get_absolute_url()),
+    }
+
+
+def one_notification(notification, address):
+    return compose(
+        notification.recipient,
+        address,
+        notification.kind,
+        [notification.kind],
+        {"item": item(notification)},
+    )
+
+
+def digest(user, address, notifications):
+    kinds = sorted({notification.kind for notification in notifications})
+    return compose(
+        user,
+        address,
+        "digest",
+        kinds,
+        {"items": [item(notification) for notification in notifications]},
+    )

@@ -1,0 +1,96 @@
+"""Notification mail, written by the task worker (`manage.py db_worker`).
+
+A reply is mailed as soon as it is committed; news when its publication time
+comes (queued then by the publishing signal); digests once a day. Each task
+reads the fan's choice again when it runs, and marks what it queued
+(`Notification.mailed_at`), so nothing is mailed twice.
+"""
+
+import datetime
+from itertools import groupby
+
+from django.db import transaction
+from django.tasks import task
+from django.utils import timezone
+
+from news.models import SeasonUpdate
+from outbox.schedule import again_tomorrow
+
+from . import mail
+from .delivery import deliver_update
+from .models import MailFrequency, MailPreference, Notification
+
+# A digest reaches back this far, so news from before a fan confirmed their
+# address, or from a week the worker was down, is still told once.
+DIGEST_REACH = datetime.timedelta(days=7)
+
+
+def _mail_at_once(notifications):
+    sent = 0
+    for notification in notifications.select_related(
+        "recipient__mail_preference", "concern", "comment__author", "update"
+    ):
+        preference = MailPreference.of(notification.recipient)
+        if preference.frequency(notification.kind) != MailFrequency.INSTANT:
+            continue
+        address = mail.address_of(notification.recipient)
+        if address is None:
+            continue
+        with transaction.atomic():
+            claimed = Notification.objects.filter(
+                pk=notification.pk, mailed_at__isnull=True
+            ).update(mailed_at=timezone.now())
+            if claimed:
+                mail.one_notification(notification, address).send()
+                sent += 1
+    return sent
+
+
+@task()
+def mail_notification(notification_id):
+    """Mail one notification at once, if its fan wants that kind at once."""
+    return _mail_at_once(Notification.objects.filter(pk=notification_id, mailed_at__isnull=True))
+
+
+@task()
+def mail_update(update_id, published_at):
+    """Tell every follower of the update's fears, once it is public; mail those who want it at once.
+
+    `published_at` is the time the task was queued for: an update published
+    again at another time has another task, and this one does nothing.
+    """
+    update = SeasonUpdate.objects.filter(pk=update_id).first()
+    if (
+        update is None
+        or not update.is_public
+        or update.published_at != datetime.datetime.fromisoformat(published_at)
+    ):
+        return 0
+    deliver_update(update)
+    return _mail_at_once(Notification.objects.filter(update=update, mailed_at__isnull=True))
+
+
+@task()
+def send_digests():
+    """Mail each fan one digest of what they chose to hear of daily; queue tomorrow's run."""
+    now = timezone.now()
+    for update in SeasonUpdate.objects.published().filter(published_at__gte=now - DIGEST_REACH):
+        deliver_update(update)
+    pending = (
+        Notification.objects.for_digest(since=now - DIGEST_REACH)
+        .select_related("recipient", "concern", "comment__author", "update")
+        .order_by("recipient_id", "created_at", "pk")
+    )
+    sent = 0
+    for _recipient_id, group in groupby(pending, key=lambda n: n.recipient_id):
+        notifications = list(group)
+        recipient = notifications[0].recipient
+        address = mail.address_of(recipient)
+        if address is None:
+            continue
+        with transaction.atomic():
+            Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(mailed_at=now)
+            mail.digest(recipient, address, notifications).send()
+        sent += 1
+    again_tomorrow(send_digests)
+    return sent
