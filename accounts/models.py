@@ -8,6 +8,10 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+# Shown in place of the name of a fan who deleted their account, on what of
+# theirs the site keeps (comments with replies, reports).
+DELETED_ACCOUNT = _("[deleted account]")
+
 
 class Suspended(PermissionDenied):
     """An act refused because the fan is suspended; nothing was done."""

@@ -13,6 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.limits import RateLimited, enforce
 from notifications.delivery import follow_automatically, notify_reply
 
-from .models import Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
+from .models import ERASED_BODY, Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
 
 
 class Refused(PermissionDenied):
@@ -241,3 +242,36 @@ def toggle_helpful(user, comment):
             return False
         HelpfulMark.objects.create(user=user, comment=comment)
         return True
+
+
+def disown_comments(user, now):
+    """Take the fan's name off their comments as their account is deleted; return counts.
+
+    Comments stay in their threads, authorless (pages say "[deleted account]"),
+    so replies keep their sense. A top-level comment with no reply at all
+    takes nobody's context with it, so it is erased too: withdrawn, its text
+    replaced by ERASED_BODY. The earlier versions of all their comments
+    (personal text) and the helpful marks they gave are deleted. Returns how many comments were
+    kept with their text and erased, and how many earlier versions and
+    helpful marks were deleted.
+    """
+    with transaction.atomic():
+        user.lock()
+        mine = Comment.objects.filter(author=user)
+        # Held first: a reply being posted to one of them lands before the
+        # count of replies below, or waits and then finds its parent gone.
+        list(mine.select_for_update().order_by("pk").values_list("pk", flat=True))
+        _total, revisions = CommentRevision.objects.filter(comment__author=user).delete()
+        _total, marks = HelpfulMark.objects.filter(user=user).delete()
+        erased = (
+            mine.top_level()
+            .exclude(Exists(Comment.objects.filter(parent=OuterRef("pk"))))
+            .update(status=CommentStatus.DELETED, body=ERASED_BODY, updated_at=now)
+        )
+        disowned = mine.update(author=None, updated_at=now)
+    return {
+        "kept": disowned - erased,
+        "erased": erased,
+        "earlier versions": revisions.get(CommentRevision._meta.label, 0),
+        "helpful marks": marks.get(HelpfulMark._meta.label, 0),
+    }

@@ -53,7 +53,7 @@ class ConcernFeed(Feed):
         if isinstance(item, SeasonUpdate):
             return _("Season 2 news: %(title)s") % {"title": item.title}
         return _("%(author)s: %(excerpt)s") % {
-            "author": item.author,
+            "author": item.author_name,
             "excerpt": Truncator(_comment_text(item)).words(12),
         }
 
@@ -69,4 +69,4 @@ class ConcernFeed(Feed):
         return max(self.item_pubdate(item), item.updated_at)
 
     def item_author_name(self, item):
-        return item.source_name if isinstance(item, SeasonUpdate) else str(item.author)
+        return item.source_name if isinstance(item, SeasonUpdate) else str(item.author_name)

@@ -20,9 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import DELETED_ACCOUNT
 from news.models import SLUG_HELP, fill_slug
 
 COMMENT_MAX_LENGTH = 5000
+# The text of a comment erased with its author's account. A comment is never
+# empty (a check constraint), so it holds the placeholder pages show for a
+# withdrawn comment, in English, as it is stored rather than shown to a reader.
+ERASED_BODY = "[deleted]"
 
 
 class Verdict(models.TextChoices):
@@ -273,9 +278,13 @@ class VoteEvent(models.Model):
         CLEAR = "clear", _("Cleared")
         RECONFIRM = "reconfirm", _("Kept after news")
 
+    # Empty for a fan who deleted their account: the rows stay, so the chart
+    # of the past stays true (discussions.voting.clear_all_votes).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="vote_events",
         verbose_name=_("fan"),
     )
@@ -307,7 +316,8 @@ class VoteEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} {self.get_action_display()} {self.concern}"
+        fan = self.user if self.user_id else DELETED_ACCOUNT
+        return f"{fan} {self.get_action_display()} {self.concern}"
 
 
 class DailyShift(models.Model):
@@ -428,9 +438,14 @@ class Comment(models.Model):
         related_name="comments",
         verbose_name=_("concern"),
     )
+    # Empty once the author deleted their account (privacy.deletion). PROTECT
+    # still refuses any other way of deleting them, which would take the
+    # comments and every reply below them along.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="comments",
         verbose_name=_("author"),
     )
@@ -505,7 +520,7 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return _("Comment #%(pk)s by %(author)s") % {"pk": self.pk, "author": self.author}
+        return _("Comment #%(pk)s by %(author)s") % {"pk": self.pk, "author": self.author_name}
 
     def save(self, *args, **kwargs):
         if self.parent_id and not self.root_id:
@@ -520,6 +535,11 @@ class Comment(models.Model):
         return self.status == self.Status.VISIBLE
 
     @property
+    def author_name(self):
+        """The author's username, or "[deleted account]" once they deleted it."""
+        return self.author.username if self.author_id else DELETED_ACCOUNT
+
+    @property
     def placeholder(self):
         """Return what public pages show in place of a comment that is not visible."""
         return {
@@ -528,16 +548,21 @@ class Comment(models.Model):
             CommentStatus.DELETED: _("[deleted]"),
         }.get(self.status, "")
 
+    def is_by(self, user):
+        """Whether user wrote it; nobody did once the author deleted their account."""
+        # An anonymous visitor's pk is None too, and must never match an authorless comment.
+        return self.author_id is not None and self.author_id == user.pk
+
     def edit_window_ends(self):
         return self.created_at + settings.COMMENT_EDIT_WINDOW
 
     def is_editable_by(self, user, now=None):
         """Whether the user may still edit this comment: its visible author, in time."""
         now = now or timezone.now()
-        return self.author_id == user.pk and self.is_visible and now < self.edit_window_ends()
+        return self.is_by(user) and self.is_visible and now < self.edit_window_ends()
 
     def is_deletable_by(self, user):
-        return self.author_id == user.pk and self.status in {
+        return self.is_by(user) and self.status in {
             CommentStatus.VISIBLE,
             CommentStatus.HELD,
         }

@@ -14,14 +14,22 @@ from .tallies import drop_empty_days, lock_votes, withdraw
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_leaving")
 def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
-    """Take a fan's votes out of the daily shifts as the fan is deleted.
+    """Take a fan deleted behind privacy.deletion's back off the chart, as if they never voted.
 
-    The cascade deletes their votes and history right after, in the same
-    transaction; without this the chart would keep counting them. A fan whose
-    comments protect them is refused before any signal is sent.
+    The admin refuses to delete a fan with votes (votes are read-only there),
+    so this is a shell or a script. Their history is withdrawn from the daily
+    shifts and deleted here; the cascade deletes their votes right after, in
+    the same transaction. Left alone, the history would only lose its fan
+    (SET_NULL, which keeps the rows of accounts deleted by privacy.deletion)
+    while its shifts were gone: drift. A fan who deleted their own account
+    had their votes cleared and their history unnamed first, so nothing is
+    left here to withdraw. A fan whose comments protect them is refused
+    before any signal is sent.
     """
     lock_votes(Vote.objects.filter(user=instance))
-    instance._days_left_by_votes = withdraw(VoteEvent.objects.filter(user=instance))
+    history = VoteEvent.objects.filter(user=instance)
+    instance._days_left_by_votes = withdraw(history)
+    history.delete()
 
 
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_gone")

@@ -1,10 +1,12 @@
 """The chart's daily shifts, kept equal to what the vote history says.
 
 cast_vote adds each vote's change to its day as it happens
-(`voting.record_shift`). This module covers votes that leave some other way: a
-fan deleted with their votes (`signals`), the demo's removal (`forget_votes`),
-and `reconcile`, which checks the history against the votes and the shifts
-against the history, and repairs both (`manage.py reconcile_tallies`).
+(`voting.record_shift`), and so does a fan deleting their account
+(`voting.clear_all_votes`). This module covers votes that leave some other
+way: a fan deleted in a shell with their votes (`signals`), the demo's
+removal (`forget_votes`), and `reconcile`, which checks the history against
+the votes and the shifts against the history, and repairs both
+(`manage.py reconcile_tallies`).
 
 Every figure is counted by the database, grouped by concern and local day, so
 a year of 100,000 votes is a few queries, not a loop over rows.
@@ -301,7 +303,11 @@ def _record_casts(concern_ids):
     written = 0
     with connection.cursor() as cursor:
         for concern_id in concern_ids:
-            recorded = VoteEvent.objects.filter(concern_id=concern_id).values("user_id")
+            # Deleted accounts leave history without a fan; one NULL in a NOT IN
+            # list makes it match no vote at all.
+            recorded = VoteEvent.objects.filter(concern_id=concern_id, user__isnull=False).values(
+                "user_id"
+            )
             casts = (
                 Vote.objects.filter(concern_id=concern_id)
                 .exclude(user_id__in=recorded)

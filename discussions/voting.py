@@ -2,7 +2,8 @@
 
 The only place that writes votes, their history and the chart's daily shifts,
 besides the repair in discussions.tallies. Each operation checks the fan
-(suspended? over the vote limit?) before it writes anything.
+(suspended? over the vote limit?) before it writes anything, except
+clear_all_votes: a fan deleting their account is past every check.
 """
 
 import itertools
@@ -18,6 +19,7 @@ from accounts.limits import enforce
 from notifications.delivery import follow_automatically, follow_automatically_since
 
 from .models import DailyShift, Verdict, Vote, VoteEvent
+from .tallies import lock_votes
 
 CLEAR = "clear"
 BATCH = 5000
@@ -79,15 +81,7 @@ def cast_vote(user, concern, verdict):
         if verdict == CLEAR:
             if vote is None:
                 return Outcome.NOTHING_TO_CLEAR
-            vote.delete()
-            VoteEvent.objects.create(
-                user=user,
-                concern=concern,
-                action=VoteEvent.Action.CLEAR,
-                previous_verdict=vote.verdict,
-                created_at=now,
-            )
-            record_shift(concern, timezone.localdate(now), removed=vote.verdict)
+            _clear(vote, concern, now)
             return Outcome.CLEARED
         follow_automatically(user, concern)
         if vote is None:
@@ -118,6 +112,39 @@ def cast_vote(user, concern, verdict):
         )
         record_shift(concern, timezone.localdate(now), removed=previous, added=verdict)
         return Outcome.CHANGED
+
+
+def _clear(vote, concern, now):
+    """Delete the vote on concern, recording the clear in its history and the day's shift."""
+    vote.delete()
+    VoteEvent.objects.create(
+        user_id=vote.user_id,
+        concern=concern,
+        action=VoteEvent.Action.CLEAR,
+        previous_verdict=vote.verdict,
+        created_at=now,
+    )
+    record_shift(concern, timezone.localdate(now), removed=vote.verdict)
+
+
+def clear_all_votes(user, now):
+    """Clear every vote of a fan deleting their account, then unname their history.
+
+    Each vote is cleared as cast_vote clears it, at `now`: the tallies lose it
+    today and the chart's past days stay as they were. No check applies, the
+    fan is leaving. Their history rows then lose the fan but stay, each
+    concern's netting to nothing, so the history still adds up to the votes
+    and the chart (discussions.tallies). Returns how many votes were cleared.
+    """
+    with transaction.atomic():
+        user.lock()
+        votes = Vote.objects.filter(user=user).order_by("pk")
+        lock_votes(votes)
+        cleared = list(votes.select_related("concern"))
+        for vote in cleared:
+            _clear(vote, vote.concern, now)
+        VoteEvent.objects.filter(user=user).update(user=None)
+    return len(cleared)
 
 
 def keep_vote(user, concern):

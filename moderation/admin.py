@@ -32,6 +32,10 @@ class CommentModerationActions:
     def excerpt(self, obj):
         return Truncator(obj.body).chars(80)
 
+    @admin.display(description=_("author"), ordering="author__username")
+    def author_name(self, obj):
+        return obj.author_name
+
     def _act(self, request, queryset, decide, say):
         changed = decide(queryset, request.user)
         for comment in changed:
@@ -107,7 +111,10 @@ class CommentModerationActions:
         permissions=["remove_spam"],
     )
     def remove_authors_as_spam(self, request, queryset):
-        authors = {comment.author for comment in queryset.select_related("author")}
+        # A deleted account has nobody left to suspend; its comments are skipped.
+        authors = {
+            comment.author for comment in queryset.select_related("author") if comment.author_id
+        }
         refused = sorted(
             (author for author in authors if not author.can_be_suspended_by(request.user)),
             key=lambda author: author.username.lower(),
@@ -139,9 +146,15 @@ class CommentModerationActions:
             )
 
 
-class ReportInline(admin.TabularInline):
+class ReporterName:
+    @admin.display(description=_("reported by"), ordering="reporter__username")
+    def reporter_name(self, obj):
+        return obj.reporter_name
+
+
+class ReportInline(ReporterName, admin.TabularInline):
     model = Report
-    fields = ("created_at", "reporter", "reason", "note", "status", "resolved_by")
+    fields = ("created_at", "reporter_name", "reason", "note", "status", "resolved_by")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -157,7 +170,7 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
 
     list_display = (
         "excerpt",
-        "author",
+        "author_name",
         "concern",
         "status",
         "open_report_count",
@@ -167,7 +180,15 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
     )
     list_filter = ("status", "concern")
     search_fields = ("body", "author__username")
-    readonly_fields = ("concern", "author", "body", "is_spoiler", "stance", "status", "created_at")
+    readonly_fields = (
+        "concern",
+        "author_name",
+        "body",
+        "is_spoiler",
+        "stance",
+        "status",
+        "created_at",
+    )
     fields = readonly_fields
     inlines = [ReportInline]
     actions = ["hide_comments", "dismiss_reports", "mark_as_spoiler", "remove_authors_as_spam"]
@@ -202,19 +223,19 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
 
     @admin.display(description=_("reported by"))
     def reporters(self, obj):
-        return ", ".join(str(report.reporter) for report in obj.open_reports)
+        return ", ".join(str(report.reporter_name) for report in obj.open_reports)
 
 
 @admin.register(Report)
-class ReportAdmin(RecordAdmin):
-    list_display = ("created_at", "reason", "status", "reporter", "comment", "resolved_by")
+class ReportAdmin(ReporterName, RecordAdmin):
+    list_display = ("created_at", "reason", "status", "reporter_name", "comment", "resolved_by")
     list_filter = ("status", "reason", "created_at")
     search_fields = ("reporter__username", "comment__body", "note")
     ordering = ("-created_at",)
     list_select_related = ("reporter", "comment", "resolved_by")
     readonly_fields = (
         "comment",
-        "reporter",
+        "reporter_name",
         "reason",
         "note",
         "status",
@@ -391,7 +412,7 @@ class CommentAdmin(CommentModerationActions, admin.ModelAdmin):
     list_display = (
         "pk",
         "excerpt",
-        "author",
+        "author_name",
         "concern",
         "stance",
         "is_spoiler",
@@ -410,7 +431,7 @@ class CommentAdmin(CommentModerationActions, admin.ModelAdmin):
     # form only shows what a fan wrote.
     fields = (
         "concern",
-        "author",
+        "author_name",
         "parent",
         "body",
         "stance",

@@ -187,7 +187,10 @@ def report_comment(comment, reporter, reason, note=""):
             )
     except IntegrityError:
         raise AlreadyReported from None
-    reporters = Report.objects.open().filter(comment=comment).values("reporter").distinct().count()
+    # One report per fan and comment (a unique constraint), so reports count
+    # reporters, also those who deleted their account since (NULL reporters,
+    # which a DISTINCT on the column would fold into one).
+    reporters = Report.objects.open().filter(comment=comment).count()
     if (
         comment.status == CommentStatus.VISIBLE
         and reporters >= settings.MODERATION_AUTO_HIDE_REPORTS

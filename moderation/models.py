@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import DELETED_ACCOUNT
 from discussions.models import Comment, CommentQuerySet, CommentStatus
 
 
@@ -39,9 +40,12 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("comment"),
     )
+    # Empty once the reporter deleted their account; the report still counts.
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="reports_made",
         verbose_name=_("reported by"),
     )
@@ -85,6 +89,11 @@ class Report(models.Model):
             "reason": self.get_reason_display(),
             "pk": self.comment_id,
         }
+
+    @property
+    def reporter_name(self):
+        """The reporter's username, or "[deleted account]" once they deleted it."""
+        return self.reporter.username if self.reporter_id else DELETED_ACCOUNT
 
 
 class ReportedCommentQuerySet(CommentQuerySet):

@@ -37,6 +37,11 @@ def make_staff(username=None, **fields):
     return make_user(username, is_staff=True, **fields)
 
 
+def make_superuser(username=None):
+    username = username or f"admin{next(_seq)}"
+    return User.objects.create_superuser(username, f"{username}@example.com", PASSWORD)
+
+
 def make_article(**fields):
     n = next(_seq)
     defaults = {"title": f"Article {n}", "slug": f"article-{n}", "summary": "Our summary."}

@@ -19,6 +19,7 @@ from discussions.charts import daily_tallies
 from discussions.models import DailyShift, Vote, VoteEvent
 from discussions.voting import CLEAR, cast_vote, replay_history
 from notifications.delivery import follow_concern, unfollow_concern
+from privacy.deletion import delete_account
 from tests.factories import make_comment, make_concern, make_user
 
 pytestmark = pytest.mark.django_db
@@ -192,6 +193,18 @@ def test_votes_loaded_without_history_get_it_and_their_days(concern):
         (timezone.localdate(days_ago(4)), 1, 0),
     ]
     assert shift_totals() == vote_totals() == (2, 2)
+    assert "agree" in reconcile("--check")
+
+
+def test_votes_loaded_without_history_get_it_beside_a_deleted_fans_history(concern):
+    leaving = make_user()
+    cast_vote(leaving, concern, "overblown")
+    delete_account(leaving)
+    # Their rows stay without a fan: one NULL in NOT IN would hide every vote.
+    assert VoteEvent.objects.filter(user__isnull=True).exists()
+    Vote.objects.create(user=make_user(), concern=concern, verdict="justified")
+    assert "1 history row(s) written" in reconcile()
+    assert shift_totals() == vote_totals() == (1, 0)
     assert "agree" in reconcile("--check")
 
 

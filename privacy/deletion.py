@@ -1,0 +1,77 @@
+"""Deleting a fan's account, with what the rest of the site keeps of it.
+
+It reaches into every app, so it lives at the top of the layers
+(docs/architecture.md). What stays and why is in docs/decisions.md,
+"Deleting an account".
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from discussions.authoring import disown_comments
+from discussions.voting import clear_all_votes
+from moderation.models import Report
+from notifications.models import Follow, Notification
+
+
+class LastSuperuser(PermissionDenied):
+    """The only active superuser may not go: nobody would be left to run the site."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "You are the site's only active superuser: make someone else a superuser "
+                "before you delete your account."
+            )
+        )
+
+
+@transaction.atomic
+def delete_account(user):
+    """Delete the fan's account; return how many of their rows went or stayed, by kind.
+
+    Their votes are cleared today (the tallies lose them, the chart's past
+    stays) and their history stays without their name; their comments stay
+    authorless, a top-level one nobody replied to erased
+    (discussions.authoring.disown_comments); their follows and notifications
+    go; their reports stay without a reporter. Their sessions die with the
+    account row. Raises LastSuperuser, having changed nothing, for the only
+    active superuser.
+    """
+    _refuse_last_superuser(user)
+    user.lock()
+    now = timezone.now()
+    counts = {"votes cleared": clear_all_votes(user, now)}
+    comments = disown_comments(user, now)
+    counts["comments kept as [deleted account]"] = comments["kept"]
+    counts["comments erased"] = comments["erased"]
+    counts["earlier versions deleted"] = comments["earlier versions"]
+    counts["helpful marks deleted"] = comments["helpful marks"]
+    counts["follows deleted"] = _delete(Follow.objects.filter(user=user))
+    counts["notifications deleted"] = _delete(Notification.objects.filter(recipient=user))
+    # SET_NULL would do as much; done here, it is counted.
+    counts["reports kept without reporter"] = Report.objects.filter(reporter=user).update(
+        reporter=None
+    )
+    user.delete()
+    return counts
+
+
+def _refuse_last_superuser(user):
+    if not (user.is_superuser and user.is_active):
+        return
+    # Every superuser's row, in one order: two of the last two leaving at once
+    # queue up here, and the second is refused.
+    superusers = User.objects.select_for_update(no_key=True).filter(
+        is_superuser=True, is_active=True
+    )
+    if list(superusers.order_by("pk").values_list("pk", flat=True)) == [user.pk]:
+        raise LastSuperuser
+
+
+def _delete(queryset):
+    _total, by_model = queryset.delete()
+    return by_model.get(queryset.model._meta.label, 0)
