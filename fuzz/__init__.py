@@ -10,7 +10,8 @@ docs/openapi.yaml. It prints how many requests it sent, how many answers were
 and a traceback; it exits 1 on any 5xx or any schemathesis failure.
 
 - `world.py` builds the rows: every comment status, votes, news in each
-  state, reports, suspensions, follows and notifications.
+  state, reports, suspensions, follows, notifications and what a deleted
+  account leaves behind.
 - `targets.py` lists the URLs, from the resolver and the admin registry.
 - `crawl.py` reads each page's forms and links, so every field the pages
   offer is fuzzed without a hand list.

@@ -77,10 +77,13 @@ def _values(route, name, world, admin_pks):
         if route.startswith("updates/"):
             return [slugs["update"], slugs["draft"], slugs["scheduled"]]
         return [slugs["concern"], slugs["blind"], slugs["quiet"]]
+    if name == "token" and route.startswith("notifications/unsubscribe/"):
+        return world.keys["unsubscribe"]
     if name == "pk" and route.startswith("notifications/"):
         return [str(pks["notification"])]
     if name == "pk":
-        return [str(pks[key]) for key in ("own", "theirs", "hidden", "deleted", "held", "edited")]
+        keys = ("own", "theirs", "hidden", "deleted", "held", "edited", "authorless")
+        return [str(pks[key]) for key in keys]
     return None
 
 
@@ -180,6 +183,8 @@ PUBLIC_FORMS = {
         "next": ["/"],
     },
     "accounts/logout/": {"next": ["/"]},
+    # Never the right one: the roles keep their accounts for the whole epoch.
+    "accounts/delete/": {"password": ["wrong"]},
     "i18n/setlang/": {"language": ["ko", "en"], "next": ["/"]},
     "admin/login/": {
         "username": ["fuzz_admin"],

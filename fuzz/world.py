@@ -18,7 +18,9 @@ from discussions.voting import keep_vote
 from moderation import decisions
 from news.models import UpdateEffect
 from notifications.delivery import follow_concern, notify_reply
+from notifications.mail import unsubscribe_token
 from notifications.models import Notification
+from privacy.deletion import delete_account
 from tests.factories import (
     age_account,
     make_article,
@@ -118,6 +120,15 @@ def build():
     for n, reason in enumerate(["spam", "harassment", "other"]):
         decisions.report_comment(held, make_user(f"fuzz_reporter{n}"), reason, note="Look")
     decisions.report_comment(theirs, fan, "off_topic")
+    # A fan who deleted their account: comments without an author, an erased
+    # one, history without a fan and a report without a reporter.
+    gone = age_account(make_user("fuzz_gone"))
+    make_vote(open_fear, gone, "overblown")
+    authorless = make_comment(open_fear, gone, body="Said before leaving", stance="overblown")
+    make_comment(author=other, parent=authorless, body="An answer to someone gone")
+    make_comment(blind, gone, body="Nobody answered this")
+    decisions.report_comment(theirs, gone, "spam")
+    delete_account(gone)
     mark_helpful(fan, theirs)
     mark_helpful(other, own)
     decisions.mark_as_spoiler([spoiler], moderator)
@@ -141,6 +152,7 @@ def build():
             f"{user_pk_to_url_str(fan)}-{default_token_generator.make_token(fan)}",
             "zz-not-a-token",
         ],
+        "unsubscribe": [unsubscribe_token(fan, ["reply", "update"]), "not-a-token"],
     }
 
     world.slugs = {
@@ -160,6 +172,7 @@ def build():
         "hidden": hidden.pk,
         "deleted": with_reply.pk,
         "held": held.pk,
+        "authorless": authorless.pk,
         "notification": notification.pk if notification else 1,
     }
     return world

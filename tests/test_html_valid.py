@@ -20,6 +20,8 @@ from discussions.models import DailyShift, HelpfulMark, Vote
 from moderation import decisions
 from news.models import Effect
 from notifications.delivery import notify_reply
+from notifications.mail import unsubscribe_token
+from privacy.deletion import delete_account
 from tests.factories import (
     age_account,
     make_comment,
@@ -107,6 +109,10 @@ def site(db):
     decisions.hide_comments([troll], make_moderator("mod_minjae"), "Insults")
     HelpfulMark.objects.create(user=fan, comment=root)
     HelpfulMark.objects.create(user=others[0], comment=own)
+    # A fan who left: their answered comment stays, signed "[deleted account]".
+    gone = make_user("gone_fan")
+    make_comment(parent=make_comment(concern, author=gone, body="Before I go"), author=others[0])
+    delete_account(gone)
     return {
         "concern": concern,
         "fan": fan,
@@ -126,11 +132,14 @@ def public_pages(client, site):
         "update": client.get(site["update"].get_absolute_url()),
         "updates": client.get("/updates/"),
         "moderation-log": client.get("/moderation/"),
+        "privacy": client.get("/privacy/"),
     }
 
 
 def anonymous_pages(client, site):
     bad_signup = {"username": "x", "password1": "short", "password2": "other"}
+    token = unsubscribe_token(site["own"].author, ["reply", "update"])
+    unsubscribe = f"/notifications/unsubscribe/{token}/"
     return {
         **public_pages(client, site),
         "concern-ko": client.get(site["concern"].get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ko"),
@@ -145,6 +154,9 @@ def anonymous_pages(client, site):
         "confirm-email-bad-key": client.get("/accounts/confirm-email/not-a-key/"),
         "verification-sent": client.get("/accounts/confirm-email/"),
         "inactive": client.get("/accounts/inactive/"),
+        "unsubscribe-ask": client.get(unsubscribe),
+        "unsubscribe-done": client.post(unsubscribe),
+        "unsubscribe-invalid": client.get("/notifications/unsubscribe/not-a-token/"),
     }
 
 
@@ -169,6 +181,10 @@ def signed_in_pages(client, site):
         "reauthenticate": client.get("/accounts/reauthenticate/"),
         "logout-confirm": client.get("/accounts/logout/"),
         "export": client.get("/accounts/export/"),
+        "delete-account": client.get("/accounts/delete/"),
+        "delete-account-errors": client.post("/accounts/delete/", {"password": "wrong"}),
+        "mail-settings": client.get("/notifications/mail/"),
+        "mail-settings-errors": client.post("/notifications/mail/", {"replies": "hourly"}),
         "two-factor": client.get("/accounts/2fa/"),
     }
 

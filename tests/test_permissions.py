@@ -91,7 +91,9 @@ def test_every_registered_model_is_in_the_matrix():
         "axes.accessattempt",
         "axes.accessfailurelog",
         "axes.accesslog",
+        "django_tasks_database.dbtaskresult",
         "mfa.authenticator",
+        "notifications.mailpreference",
         "notifications.follow",
         "notifications.notification",
     }

@@ -17,13 +17,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core import mail
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from discussions.models import Comment, Vote
+from notifications.mail import unsubscribe_token
+from notifications.models import MailPreference
 from tests.factories import PASSWORD, make_comment, make_update, make_user, make_vote
+from tests.mailbox import outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -53,6 +55,9 @@ COMMANDS = {
     ".venv/bin/python manage.py grant_role <username> moderator": (
         "test_grant_role_works_as_printed"
     ),
+    ".venv/bin/python manage.py delete_account <username>": (
+        "test_delete_account_works_as_printed"
+    ),
     "pip install -r requirements.txt": "test_production_commands_run_as_printed",
     "export DJANGO_SETTINGS_MODULE=aouad.settings.prod": "test_production_commands_run_as_printed",
     "python manage.py migrate": "test_production_commands_run_as_printed",
@@ -60,6 +65,8 @@ COMMANDS = {
     "gunicorn aouad.wsgi --bind 0.0.0.0:8000 --workers 3": (
         "test_production_commands_run_as_printed"
     ),
+    "python manage.py schedule_tasks": "test_production_commands_run_as_printed",
+    "python manage.py db_worker --no-reload": "test_the_production_worker_sends_mail_as_printed",
 }
 
 # What a command looks like in README's prose or in a shell block's comment.
@@ -148,10 +155,11 @@ def serve(command, port, tmp_path):
         start_new_session=True,
     )
     try:
-        return wait_for_page(f"http://127.0.0.1:{port}/", process)
+        status, html = wait_for_page(f"http://127.0.0.1:{port}/", process)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
+        output, _ = process.communicate(timeout=30)
+    return status, html, output
 
 
 @needs_venv
@@ -161,9 +169,11 @@ def serve(command, port, tmp_path):
     [("make run", 8000), ("PORT=8001 make run", 8001), ("STAFF_REQUIRE_2FA=1 make run", 8000)],
 )
 def test_make_run_serves_the_seeded_site(tmp_path, command, port):
-    status, html = serve(command, port, tmp_path)
+    status, html, output = serve(command, port, tmp_path)
     assert status == 200
     assert "Conventional zombie action" in html
+    # The task worker that sends mail runs beside the server.
+    assert "Starting worker" in output
 
 
 def test_ci_runs_make_test_on_both_databases():
@@ -239,6 +249,33 @@ def test_grant_role_works_as_printed(tmp_path):
 
 @needs_venv
 @once
+def test_delete_account_works_as_printed(tmp_path):
+    migrated(tmp_path)
+    made = run(
+        ".venv/bin/python manage.py shell -c "
+        "\"from accounts.models import User; User.objects.create_user('ha_kyung')\"",
+        tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    result = subprocess.run(
+        ".venv/bin/python manage.py delete_account ha_kyung",
+        shell=True,
+        cwd=ROOT,
+        env=clean_env(tmp_path),
+        input="yes\n",
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Deleted the account ha_kyung" in result.stdout
+    again = run(".venv/bin/python manage.py delete_account ha_kyung --noinput", tmp_path)
+    assert again.returncode == 1
+    assert "No account named 'ha_kyung'" in again.stderr
+
+
+@needs_venv
+@once
 def test_reconcile_tallies_works_as_printed(tmp_path):
     migrated(tmp_path)
     assert run(".venv/bin/python manage.py seed", tmp_path).returncode == 0
@@ -273,6 +310,7 @@ def test_production_commands_run_as_printed(tmp_path):
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "SMTP_HOST": "127.0.0.1",
+        "SITE_URL": "https://fears.example",
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
     }
     script = tmp_path / "production.sh"
@@ -354,14 +392,21 @@ def contract_paths():
 def world(db, concern, fan):
     comment = make_comment(concern, author=fan)
     update = make_update(effects=[(concern, "confirms")])
-    return {"<slug>": concern.slug, "<pk>": str(comment.pk), "update": update.slug}
+    return {
+        "<slug>": concern.slug,
+        "<pk>": str(comment.pk),
+        "<token>": unsubscribe_token(fan, ["reply"]),
+        "update": update.slug,
+    }
 
 
 def concrete(path, world):
     path = path.split("?")[0]
     if path.startswith("/updates/<slug>/"):
         return path.replace("<slug>", world["update"])
-    return path.replace("<slug>", world["<slug>"]).replace("<pk>", world["<pk>"])
+    for name in ["<slug>", "<pk>", "<token>"]:
+        path = path.replace(name, world[name])
+    return path
 
 
 @pytest.mark.django_db
@@ -395,13 +440,13 @@ def test_account_fields_as_printed(client):
         },
     )
     assert signed_up.status_code == 302
-    assert mail.outbox[-1].to == ["gwinam@example.com"]
+    assert outbox()[-1].to == ["gwinam@example.com"]
     assert client.post("/accounts/logout/").status_code == 302
     for login in ["gwi_nam", "gwinam@example.com"]:
         assert Client().post("/accounts/login/", {"login": login, "password": PASSWORD}).url == "/"
     reset = client.post("/accounts/password/reset/", {"email": "gwinam@example.com"})
     assert reset.status_code == 302
-    assert mail.outbox[-1].subject.endswith("Password Reset Email")
+    assert outbox()[-1].subject.endswith("Password Reset Email")
 
 
 @pytest.mark.django_db
@@ -416,7 +461,7 @@ def test_account_settings_fields_as_printed(fan_client, fan):
     )
     assert changed.status_code == 302
     fan_client.post("/accounts/email/", {"email": "cheongsan@example.com", "action_add": ""})
-    assert mail.outbox[-1].to == ["cheongsan@example.com"]
+    assert outbox()[-1].to == ["cheongsan@example.com"]
 
 
 @pytest.mark.django_db
@@ -472,6 +517,13 @@ def test_follow_field_as_printed(fan_client, fan, concern, value):
     response = fan_client.post(f"/concerns/{concern.slug}/follow/", {"follow": value})
     assert response.status_code == 302
     assert fan.follows.filter(concern=concern, is_active=True).exists() == (value == "1")
+
+
+@pytest.mark.django_db
+def test_delete_account_field_as_printed(fan_client, fan):
+    response = fan_client.post("/accounts/delete/", {"password": PASSWORD})
+    assert response.status_code == 302
+    assert not type(fan).objects.filter(pk=fan.pk).exists()
 
 
 @pytest.mark.django_db
@@ -681,3 +733,76 @@ def test_edit_window_message_states_the_setting(fan_client, fan, concern, settin
     assert response.status_code == 403
     window = int(settings.COMMENT_EDIT_WINDOW.total_seconds() // 60)
     assert f"edited for {window} minutes after posting" in response.text
+
+
+@pytest.mark.django_db
+def test_mail_settings_fields_as_printed(fan_client, fan):
+    saved = fan_client.post(
+        "/notifications/mail/", {"replies": "never", "updates": "instant", "language": "ko"}
+    )
+    assert saved.status_code == 302
+    preference = MailPreference.objects.get(user=fan)
+    assert (preference.replies, preference.updates, preference.language) == (
+        "never",
+        "instant",
+        "ko",
+    )
+
+
+@pytest.mark.django_db
+def test_one_click_unsubscribe_as_printed(fan):
+    # What a mail program sends for RFC 8058: no cookie, no CSRF token.
+    path = f"/notifications/unsubscribe/{unsubscribe_token(fan, ['update'])}/"
+    stopped = Client(enforce_csrf_checks=True).post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert stopped.status_code == 200
+    assert MailPreference.objects.get(user=fan).updates == "never"
+
+
+@needs_venv
+@once
+def test_the_production_worker_sends_mail_as_printed(tmp_path):
+    block = re.search(r"with the same environment:\n\n```sh\n(.*?)```", README, re.S).group(1)
+    command = block.strip()
+    sink = pytest.importorskip("tests.smtp_sink")
+    with sink.SmtpSink() as smtp:
+        production = {
+            "DJANGO_SETTINGS_MODULE": "aouad.settings.prod",
+            "SECRET_KEY": "readme-test-" + "k" * 50,
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "REDIS_URL": "redis://127.0.0.1:6379/14",
+            "SITE_URL": "https://fears.example",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp.port),
+            "SMTP_USE_TLS": "0",
+            "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+        }
+        env = clean_env(tmp_path, **production)
+        queue = (
+            "from django.core.mail import EmailMessage; from outbox.mail import QueuedMail; "
+            "QueuedMail.from_message(EmailMessage('Queued in production', 'Body', "
+            "'site@fears.example', ['fan@example.com'])).send()"
+        )
+        for step in ["python manage.py migrate --noinput", f'python manage.py shell -c "{queue}"']:
+            done = subprocess.run(
+                step, shell=True, cwd=ROOT, env=env, capture_output=True, text=True
+            )
+            assert done.returncode == 0, done.stderr
+        worker = subprocess.Popen(
+            command,
+            shell=True,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            (message,) = smtp.wait_for(1)
+        finally:
+            os.killpg(worker.pid, signal.SIGTERM)
+            worker.communicate(timeout=30)
+    assert message["Subject"] == "Queued in production"
+    assert message["To"] == "fan@example.com"
