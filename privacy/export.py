@@ -7,12 +7,14 @@ from django.utils import timezone
 
 from discussions.models import Comment, CommentRevision, HelpfulMark, Vote, VoteEvent
 from moderation.models import Report
-from notifications.models import Follow, Notification
+from notifications.models import Follow, MailPreference, Notification
 
 
 def fan_data(user):
     """Return the fan's profile, votes and their history, comments and their earlier
-    versions, helpful marks, follows, reports made and notifications, as plain data."""
+    versions, helpful marks, follows, reports made, notifications and mail
+    settings, as plain data."""
+    preference = MailPreference.of(user)
     revisions = {}
     for revision in CommentRevision.objects.filter(comment__author=user).order_by("replaced_at"):
         revisions.setdefault(revision.comment_id, []).append(
@@ -81,6 +83,17 @@ def fan_data(user):
         "notifications": list(
             Notification.objects.filter(recipient=user)
             .order_by("created_at", "pk")
-            .values("kind", "concern__slug", "comment_id", "update__slug", "created_at", "read_at")
+            .values(
+                "kind",
+                "concern__slug",
+                "comment_id",
+                "update__slug",
+                "created_at",
+                "read_at",
+                "mailed_at",
+            )
         ),
+        "mail_settings": {
+            field: getattr(preference, field) for field in ("replies", "updates", "language")
+        },
     }

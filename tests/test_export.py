@@ -7,6 +7,7 @@ import pytest
 from discussions.authoring import edit_comment
 from moderation import decisions
 from notifications.delivery import follow_concern, notify_reply
+from notifications.models import MailPreference
 from tests.factories import make_comment, make_user, make_vote
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +84,9 @@ def test_a_korean_username_names_the_file(client):
     response, data = download(client)
     assert data["profile"]["username"] == "남온조"
     assert "filename*=utf-8''" in response["Content-Disposition"]
+
+
+def test_it_holds_the_mail_settings(fan_client, fan):
+    MailPreference.objects.create(user=fan, replies="never", language="ko")
+    _response, data = download(fan_client)
+    assert data["mail_settings"] == {"replies": "never", "updates": "digest", "language": "ko"}
