@@ -13,8 +13,9 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,24 @@ def as_message(data):
     if data["html"]:
         message.attach_alternative(data["html"], "text/html")
     return message
+
+
+def cancel_mail_to(addresses):
+    """Drop queued mail (waiting or to be retried) to any of these addresses; return how many.
+
+    For an account being deleted: nothing more should reach it. Read in
+    Python, since SQLite cannot search inside the queued JSON.
+    """
+    addresses = {address.lower() for address in addresses}
+    waiting = DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY, task_path=deliver.module_path
+    )
+    doomed = [
+        pk
+        for pk, args_kwargs in waiting.values_list("pk", "args_kwargs")
+        if {to.lower() for to in args_kwargs["args"][0]["to"]} & addresses
+    ]
+    return waiting.filter(pk__in=doomed).delete()[0]
 
 
 def send_later(message):

@@ -15,6 +15,7 @@ from discussions.authoring import disown_comments
 from discussions.voting import clear_all_votes
 from moderation.models import Report
 from notifications.models import Follow, Notification
+from outbox.mail import cancel_mail_to
 
 
 class LastSuperuser(PermissionDenied):
@@ -37,9 +38,9 @@ def delete_account(user):
     stays) and their history stays without their name; their comments stay
     authorless, a top-level one nobody replied to erased
     (discussions.authoring.disown_comments); their follows and notifications
-    go; their reports stay without a reporter. Their sessions die with the
-    account row. Raises LastSuperuser, having changed nothing, for the only
-    active superuser.
+    go; their reports stay without a reporter; mail still queued for them is
+    dropped. Their sessions die with the account row. Raises LastSuperuser,
+    having changed nothing, for the only active superuser.
     """
     _refuse_last_superuser(user)
     user.lock()
@@ -56,6 +57,8 @@ def delete_account(user):
     counts["reports kept without reporter"] = Report.objects.filter(reporter=user).update(
         reporter=None
     )
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)} - {""}
+    counts["queued mails dropped"] = cancel_mail_to(addresses)
     user.delete()
     return counts
 

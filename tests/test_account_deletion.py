@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from discussions import tallies
@@ -19,6 +20,7 @@ from moderation import decisions
 from moderation.models import Report
 from notifications.delivery import follow_concern, notify_reply
 from notifications.models import Follow, Notification
+from outbox.mail import QueuedMail
 from privacy.deletion import LastSuperuser, delete_account
 from tests.factories import (
     PASSWORD,
@@ -32,6 +34,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 URL = "/accounts/delete/"
+
+
+def outbox_addresses():
+    return [
+        (args_kwargs["args"][0]["to"],)
+        for args_kwargs in DBTaskResult.objects.values_list("args_kwargs", flat=True)
+    ]
 
 
 def confirm(client, password=PASSWORD):
@@ -276,6 +285,15 @@ def test_follows_and_notifications_are_deleted(fan, concern):
     delete_account(fan)
     assert not Follow.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_mail_still_queued_for_the_fan_is_dropped(concern):
+    fan = make_user("leaving", email="leaving@example.com")
+    other = make_user("staying", email="staying@example.com")
+    for user in (fan, other):
+        QueuedMail("Hi", "Body", "site@example.com", [user.email]).send()
+    delete_account(fan)
+    assert [to for (to,) in outbox_addresses()] == [["staying@example.com"]]
 
 
 def test_reports_stay_without_the_reporter(fan, concern):
