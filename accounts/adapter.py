@@ -1,4 +1,4 @@
-"""How django-allauth fits this site: where next= may go, whose address a request is."""
+"""How django-allauth fits this site: where next= may go, whose address a request is, mail."""
 
 from urllib.parse import urlsplit
 
@@ -6,16 +6,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 
 from outbox.mail import QueuedMail
 
+from .addresses import client_address
 from .redirects import same_site_path
-
-
-def client_address(request):
-    """The address a request came from, for limits, log-in throttling and records.
-
-    The one place that says it, so that a later change (the reverse proxy's
-    trusted hops) reaches everything that keys on an address.
-    """
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -107,7 +107,8 @@ def test_thirty_votes_a_minute_then_429(fan_client, fan, concern):
     assert Vote.objects.get().verdict == "overblown"
 
 
-def sign_up(username, address="127.0.0.2"):
+def sign_up(username, address="127.0.0.2", forwarded=None):
+    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
     return Client().post(
         "/accounts/signup/",
         {
@@ -118,6 +119,7 @@ def sign_up(username, address="127.0.0.2"):
             "is_14_or_older": "on",
         },
         REMOTE_ADDR=address,
+        **headers,
     )
 
 
@@ -172,9 +174,12 @@ def test_honeypot_is_hidden_without_inline_style(client, db):
     assert " style=" not in html
 
 
-def log_in(client, username, password, address="127.0.0.2"):
+def log_in(client, username, password, address="127.0.0.2", **headers):
     return client.post(
-        "/accounts/login/", {"username": username, "password": password}, REMOTE_ADDR=address
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        **headers,
     )
 
 

@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from accounts.addresses import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -283,8 +285,16 @@ RATE_LIMITS = {
     "report": "20/h",
     "confirmation-mail": "3/h",
 }
-# Behind a proxy the client address is in a header; name it here.
-RATELIMIT_IP_META_KEY = os.environ.get("RATELIMIT_IP_META_KEY") or None
+# The proxies (addresses or CIDRs) whose X-Forwarded-For is believed; none
+# by default, so a direct client can never choose its own address. Every
+# limit, the log-in throttle and the logs ask accounts.addresses.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+try:
+    parse_networks(TRUSTED_PROXIES)
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
+RATELIMIT_IP_META_KEY = "accounts.addresses.client_address"
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 
 # Login brute force: 5 failures per username and address, then 15 minutes' rest.
 AXES_FAILURE_LIMIT = 5
