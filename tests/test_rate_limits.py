@@ -6,11 +6,13 @@ import zlib
 import pytest
 from axes.models import AccessAttempt
 from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from aouad.settings.base import redis_cache
 from discussions.models import Comment, Vote
 from moderation.models import Report
 from tests.factories import PASSWORD, age_account, make_comment, make_concern, make_user
@@ -259,7 +261,7 @@ def test_comment_limit_holds_exactly_under_fifty_simultaneous_requests():
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set")
 def test_limits_live_in_redis_when_configured():
-    assert type(caches["default"]).__name__ == "RedisCache"
+    assert isinstance(caches["default"], RedisCache)
     cache.set("probe", 1)
     assert cache.get("probe") == 1
 
@@ -277,3 +279,27 @@ def test_rate_limited_inline_vote_answers_in_the_live_region(fan_client, concern
     assert "Nothing was saved." in response.text
     assert "<html" not in response.text
     assert Vote.objects.get().verdict == "overblown"
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_limits_fail_open_and_say_so(fan_client, concern, settings, caplog):
+    settings.CACHES = {
+        "default": {
+            **redis_cache("redis://127.0.0.1:1/0")["default"],
+            # Nothing listens on port 1: every cache call fails to connect.
+        }
+    }
+    response = fan_client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
+    assert response.status_code == 302
+    assert Vote.objects.filter(concern=concern).count() == 1
+    assert "Redis is unreachable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_sign_up_still_works(settings):
+    settings.CACHES = {
+        "default": {
+            **redis_cache("redis://127.0.0.1:1/0")["default"],
+        }
+    }
+    assert sign_up("still_here").status_code == 302

@@ -342,9 +342,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 def redis_cache(url):
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is an empty cache there: limits fail open, logged.
+            "BACKEND": "aouad.cache.FailOpenRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "aouad",
+            # A Redis that hangs must not hang the request with it.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 

@@ -1,0 +1,47 @@
+"""The cache behind rate limits: Redis, where an outage is an empty cache, not an error.
+
+Every user of the cache (django-ratelimit, allauth's mail limits) then keeps
+working while Redis is down: reads miss, writes are dropped, and counting
+starts afresh, so limits fail open. Each failure is logged as an error.
+"""
+
+import functools
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _or_as_if_empty(method, empty):
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (RedisError, OSError):
+            logger.error("Cache %s failed: Redis is unreachable", method.__name__, exc_info=True)
+            return empty(*args, **kwargs)
+
+    return guarded
+
+
+def _missing_key(key, *args, **kwargs):
+    # What incr and decr do with a key an empty cache has never seen.
+    raise ValueError(f"Key {key!r} not found (the cache is unreachable)")
+
+
+class FailOpenRedisCache(RedisCache):
+    get = _or_as_if_empty(RedisCache.get, lambda key, default=None, **kw: default)
+    get_many = _or_as_if_empty(RedisCache.get_many, lambda keys, **kw: {})
+    has_key = _or_as_if_empty(RedisCache.has_key, lambda key, **kw: False)
+    # An empty cache would have taken the key: the caller counts from scratch.
+    add = _or_as_if_empty(RedisCache.add, lambda *args, **kw: True)
+    set = _or_as_if_empty(RedisCache.set, lambda *args, **kw: None)
+    set_many = _or_as_if_empty(RedisCache.set_many, lambda data, *args, **kw: list(data))
+    touch = _or_as_if_empty(RedisCache.touch, lambda *args, **kw: False)
+    delete = _or_as_if_empty(RedisCache.delete, lambda *args, **kw: False)
+    delete_many = _or_as_if_empty(RedisCache.delete_many, lambda *args, **kw: None)
+    incr = _or_as_if_empty(RedisCache.incr, _missing_key)
+    decr = _or_as_if_empty(RedisCache.decr, _missing_key)
+    clear = _or_as_if_empty(RedisCache.clear, lambda *args, **kw: False)
