@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from aouad import views
 
 urlpatterns = [
+    path("", include("aouad.health")),
     path("admin/", admin.site.urls),
     path("", include("privacy.urls")),
     path("accounts/", include("accounts.urls")),
