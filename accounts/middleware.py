@@ -49,5 +49,10 @@ class StaffSecondFactorMiddleware:
             return redirect(f"{reverse('mfa_activate_totp')}?{urlencode(here)}")
         records = get_authentication_records(request, request.user)
         if not any(record.get("method") == "mfa" for record in records):
+            # The page also offers the password; for the admin only a code will do.
+            messages.info(
+                request,
+                _("The admin opens with a code from your authenticator app, not the password."),
+            )
             return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode(here)}")
         return None

@@ -61,9 +61,11 @@ def compose(user, address, template, kinds, context):
         "site_url": settings.SITE_URL,
         "settings_url": absolute(reverse("notifications:mail-settings")),
         "unsubscribe_url": unsubscribe_url,
-        "kinds": [NotificationKind(kind).label for kind in kinds],
     }
     with translation.override(preference.language):
+        # Made strings here, in the fan's language: `join` in a template with
+        # autoescape off gives up on lazy ones and prints the list.
+        context["kinds"] = [str(NotificationKind(kind).label) for kind in kinds]
         prefix = f"notifications/mail/{template}"
         subject = " ".join(render_to_string(f"{prefix}_subject.txt", context).split())
         message = QueuedMail(

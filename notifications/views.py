@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .delivery import deliver_update_notifications, mark_read
 from .forms import MailPreferenceForm
 from .mail import address_of, read_unsubscribe_token
-from .models import MailPreference, NotificationKind
+from .models import MailFrequency, MailPreference, NotificationKind
 
 PAGE_SIZE = 30
 
@@ -71,11 +71,13 @@ def unsubscribe(request, token):
         user = get_user_model().objects.get(pk=user_id)
     except (signing.BadSignature, get_user_model().DoesNotExist):
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    preference = MailPreference.of(user)
+    if request.method == "POST":
+        preference.stop(kinds)
     context = {
         "token": token,
         "kinds": [NotificationKind(kind).label for kind in kinds],
-        "stopped": request.method == "POST",
+        # A link opened again after it worked says so, rather than asking again.
+        "stopped": all(preference.frequency(kind) == MailFrequency.NEVER for kind in kinds),
     }
-    if request.method == "POST":
-        MailPreference.of(user).stop(kinds)
     return render(request, "notifications/unsubscribe.html", context)

@@ -8,6 +8,7 @@ since the database queue has no retries of its own. A recipient the server
 refuses outright (a 5xx answer for the address) is not tried again.
 """
 
+import email.policy
 import logging
 import smtplib
 
@@ -40,8 +41,21 @@ def as_data(message):
     }
 
 
+class Mail(EmailMultiAlternatives):
+    """A message whose headers are never folded into encoded words.
+
+    Python's mail policy folds a header longer than 78 characters; one long
+    word (the unsubscribe URL in List-Unsubscribe) it can only fold by
+    encoding it (RFC 2047), and mail programs then see no URL, and no
+    Unsubscribe button. RFC 5322 allows lines up to 998 characters.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def as_message(data):
-    message = EmailMultiAlternatives(
+    message = Mail(
         subject=data["subject"],
         body=data["body"],
         from_email=data["from_email"],

@@ -1,5 +1,7 @@
 """A new fan reads at once, and votes and comments once their email is confirmed."""
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.test import Client
@@ -142,6 +144,23 @@ def test_signing_up_and_confirming_opens_voting(client, concern):
 @pytest.fixture
 def concern():
     return make_concern()
+
+
+def test_the_confirmation_link_stands_alone_on_its_line(client, db):
+    client.post(
+        "/accounts/signup/",
+        {
+            "username": "jo_in",
+            "email": "join@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "is_14_or_older": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="ko",
+    )
+    (message,) = outbox()
+    assert re.search(r"^http://testserver/accounts/confirm-email/\S+/$", message.body, re.M)
+    assert "Season 2 Fear Check" in message.body or "시즌 2" in message.body
 
 
 def test_staff_see_and_set_the_confirmed_state_in_the_admin(admin_client, newcomer):

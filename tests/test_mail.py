@@ -1,6 +1,9 @@
 """Mail: queued by the site, sent by the task worker, in the fan's language, and stoppable."""
 
 import datetime
+import email.policy
+import io
+import re
 import smtplib
 from unittest import mock
 
@@ -462,3 +465,47 @@ def test_every_daily_task_is_a_task(settings):
 
     for path in settings.DAILY_TASKS:
         assert import_string(path).module_path == path
+
+
+@pytest.mark.django_db
+def test_a_used_unsubscribe_link_says_the_mail_is_stopped(client):
+    fan = make_reader(replies=MailFrequency.NEVER)
+    url = reverse("notifications:unsubscribe", args=[unsubscribe_token(fan, ["reply"])])
+    assert "You will get no more of these emails" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_footer_names_the_kinds_in_words(concern):
+    make_reply_to(make_reader(), concern)
+    (message,) = outbox()
+    assert "settings for: Reply to your comment." in message.body
+    assert "['" not in message.body
+
+
+@pytest.mark.django_db
+def test_the_unsubscribe_header_goes_out_as_a_plain_url(concern, settings):
+    settings.SITE_URL = "https://fears-of-season-two.example.org"
+    make_reply_to(make_reader(), concern)
+    (message,) = outbox()
+    wire = message.message(policy=email.policy.SMTP).as_bytes()
+    header = re.search(rb"^List-Unsubscribe: (.*?)\r\n(?! )", wire, re.M | re.S).group(1)
+    assert re.fullmatch(rb"<https://fears-of-season-two\.example\.org/notifications/\S+/>", header)
+
+
+@pytest.mark.django_db
+def test_development_mail_prints_links_whole_and_korean_readable(concern, settings):
+    stream = io.StringIO()
+    settings.MAILERS = {"default": {"BACKEND": "outbox.console.EmailBackend", "OPTIONS": {}}}
+    make_reply_to(make_reader(language="ko"), concern)
+    with mock.patch("sys.stdout", stream):
+        run_worker()
+    printed = stream.getvalue()
+    assert "안녕하세요" in printed
+    assert re.search(r"^http://\S+/notifications/unsubscribe/\S+/$", printed, re.M)
+
+
+def test_links_in_mail_follow_make_runs_port():
+    from tests.test_seed_and_settings import run_python
+
+    result = run_python("import aouad.settings.dev as s; print(s.SITE_URL)", PORT="8050")
+    assert result.stdout.strip() == "http://127.0.0.1:8050"

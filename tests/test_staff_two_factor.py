@@ -80,6 +80,15 @@ def test_a_password_alone_at_the_admin_log_in_does_not_open_it(required):
     assert response.url.startswith("/accounts/2fa/reauthenticate/")
 
 
+def test_staff_asked_again_are_told_only_the_code_will_do(required):
+    moderator = make_moderator("mod_min")
+    enrol(logged_in(moderator))
+    client = Client()
+    client.post("/admin/login/", {"username": "mod_min", "password": PASSWORD})
+    page = client.get("/admin/", follow=True)
+    assert "a code from your authenticator app, not the password" in page.content.decode()
+
+
 def test_log_in_on_the_site_asks_an_enrolled_fan_for_the_code(required):
     fan = make_user("careful_fan")
     secret = enrol(logged_in(fan))

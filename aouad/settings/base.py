@@ -184,14 +184,18 @@ STORAGES = {
 
 MAILERS = {
     "default": {
-        "BACKEND": os.environ.get("MAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+        # The console, readable (outbox.console): links print whole.
+        "BACKEND": os.environ.get("MAIL_BACKEND", "outbox.console.EmailBackend"),
         "OPTIONS": {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 # Links in mail are made by the task worker, which has no request to take a
 # host from: this is the site's address as fans reach it.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# `make run` serves on PORT, so links in mail follow it there.
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"
+).rstrip("/")
 
 # Mail and other slow work run outside requests, in the task worker
 # (`manage.py db_worker`), from a queue kept in the database (django-tasks-db).
@@ -323,7 +327,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Season 2 Fear Check] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = _("[Season 2 Fear Check] ")
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "signup": None}
 
 # Two-factor (allauth.mfa): an authenticator app with recovery codes. Fans may
