@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
+from .addresses import client_address
+
 
 class RateLimited(Exception):
     """An act refused for going over a rate limit; nothing was done."""
@@ -53,6 +55,37 @@ def retry_after(request, limit, key="user", rate=None):
     if usage is None or not usage["should_limit"]:
         return None
     return max(usage["time_left"], 1)
+
+
+def waiting(limit, key):
+    """The seconds to wait when key is already over the limit; None otherwise. Counts nothing."""
+    usage = get_usage(
+        None,
+        group=limit,
+        key=lambda group, request: str(key),
+        rate=settings.RATE_LIMITS[limit],
+        increment=False,
+    )
+    if usage is None or usage["count"] < usage["limit"]:
+        return None
+    return max(usage["time_left"], 1)
+
+
+def refuse_password_spraying(request):
+    """Refuse a log-in from an address that failed too often this hour, whatever the name.
+
+    django-axes locks a username at one address after a few failures; this
+    stops one address trying one password against many names. Both end by
+    themselves, and neither reaches a fan at another address.
+    """
+    wait = waiting("login-failures", client_address(request))
+    if wait:
+        raise RateLimited(wait, _("Too many failed log-ins from your network."))
+
+
+def count_failed_log_in(request):
+    if request is not None:
+        charge("login-failures", client_address(request))
 
 
 def wait_message(seconds):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from .forms import username_taken
-from .limits import retry_after, wait_message
+from .limits import refuse_password_spraying, retry_after, wait_message
 from .models import User
 from .redirects import same_site_path
 
@@ -28,7 +28,15 @@ class SameSiteNextMixin:
 
 
 class LoginView(SameSiteNextMixin, allauth_views.LoginView):
-    """allauth's log-in by username or email; django-axes counts the failures."""
+    """allauth's log-in by username or email; django-axes counts the failures per name.
+
+    An address that failed too often across names is refused first
+    (password spraying); the refusal is a 429 from RefusalMiddleware.
+    """
+
+    def post(self, request, *args, **kwargs):
+        refuse_password_spraying(request)
+        return super().post(request, *args, **kwargs)
 
 
 login = LoginView.as_view()

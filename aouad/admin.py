@@ -10,6 +10,7 @@ from django.db import DataError, connection
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
+from accounts.limits import refuse_password_spraying
 from moderation.models import ReportedComment
 
 
@@ -134,6 +135,12 @@ class FearCheckAdminSite(admin.AdminSite):
     site_title = _("Season 2 fears admin")
     index_title = _("Curation and moderation")
     login_form = AdminLoginForm
+
+    def login(self, request, extra_context=None):
+        # The same refusal of an address spraying passwords as the site's log-in.
+        if request.method == "POST":
+            refuse_password_spraying(request)
+        return super().login(request, extra_context)
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

@@ -105,3 +105,51 @@ def test_behind_the_proxy_a_lockout_is_the_attackers_not_the_proxys(behind_proxy
         log_in(Client(), fan.username, "wrong", PROXY, HTTP_X_FORWARDED_FOR="198.51.100.66")
     owner = log_in(Client(), fan.username, PASSWORD, PROXY, HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert owner.status_code == 302
+
+
+# Password spraying: one address, many names.
+
+
+def spray(names, address="127.0.0.9", path="/accounts/login/"):
+    field = "login" if path == "/accounts/login/" else "username"
+    return [
+        Client().post(path, {field: name, "password": "Winter2026!"}, REMOTE_ADDR=address)
+        for name in names
+    ]
+
+
+@pytest.mark.django_db
+def test_one_address_failing_across_many_names_is_refused(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-failures": "5/h"}
+    answers = spray([f"fan{n}" for n in range(6)])
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert "Too many failed log-ins from your network." in answers[-1].text
+
+
+@pytest.mark.django_db
+def test_spraying_refuses_even_the_right_password_from_that_address(settings, fan):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-failures": "5/h"}
+    spray([f"fan{n}" for n in range(5)])
+    assert log_in(Client(), fan.username, PASSWORD, "127.0.0.9").status_code == 429
+
+
+@pytest.mark.django_db
+def test_spraying_does_not_reach_a_fan_at_another_address(settings, fan):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-failures": "5/h"}
+    spray([f"fan{n}" for n in range(5)] + [fan.username])
+    assert log_in(Client(), fan.username, PASSWORD, "127.0.0.10").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_spraying_refusal_ends_with_its_hour(settings, clock):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-failures": "5/h"}
+    spray([f"fan{n}" for n in range(5)])
+    clock.advance(3601)
+    assert spray(["fan9"])[0].status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_log_in_counts_and_refuses_spraying_too(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-failures": "5/h"}
+    answers = spray([f"fan{n}" for n in range(6)], path="/admin/login/")
+    assert answers[-1].status_code == 429

@@ -650,7 +650,12 @@ def login_row(text):
         rf"{COUNT} failures for one username from one address lock that pair out for {SPAN}",
         text,
     ).groups()
+    spraying = said(rf"{COUNT} failures {SPAN} from one address, whatever the names", text)
     return {
+        "RATE_LIMITS['login-failures']": (
+            (count(spraying[1]), span(spraying[2])),
+            setting_rate("login-failures"),
+        ),
         "AXES_FAILURE_LIMIT": (count(failures), settings.AXES_FAILURE_LIMIT),
         "AXES_COOLOFF_TIME": (span(rest), settings.AXES_COOLOFF_TIME),
         "AXES_LOCKOUT_PARAMETERS": ([["username", "ip_address"]], settings.AXES_LOCKOUT_PARAMETERS),

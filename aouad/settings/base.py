@@ -291,6 +291,8 @@ RATE_LIMITS = {
     "signup": "3/d",
     "report": "20/h",
     "confirmation-mail": "3/h",
+    # Failed log-ins from one address, whatever names they try (spraying).
+    "login-failures": "30/h",
 }
 # The proxies (addresses or CIDRs) whose X-Forwarded-For is believed; none
 # by default, so a direct client can never choose its own address. Every
