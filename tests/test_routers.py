@@ -1,0 +1,76 @@
+"""Reads go to the replica only where they cannot miss a fan's own write."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from aouad.routers import PIN_COOKIE, PrimaryReplicaRouter, ReplicaReadsMiddleware
+from discussions.models import Vote
+
+ROUTER = PrimaryReplicaRouter()
+
+
+@pytest.fixture
+def with_replica(monkeypatch):
+    monkeypatch.setattr("aouad.routers.replica_configured", lambda: True)
+
+
+def read_from(request, then=None):
+    """Where the view's reads would go, as the middleware sets it up."""
+    seen = {}
+
+    def view(request):
+        if then:
+            then()
+        seen["db"] = ROUTER.db_for_read(Vote)
+        return HttpResponse()
+
+    response = ReplicaReadsMiddleware(view)(request)
+    return seen["db"], response
+
+
+def test_a_page_read_uses_the_replica(with_replica):
+    assert read_from(RequestFactory().get("/"))[0] == "replica"
+
+
+def test_a_form_request_reads_the_primary(with_replica):
+    assert read_from(RequestFactory().post("/concerns/x/vote/"))[0] == "default"
+
+
+def test_after_a_write_the_fan_is_pinned_to_the_primary(with_replica, settings):
+    _db, response = read_from(RequestFactory().post("/concerns/x/vote/"))
+    cookie = response.cookies[PIN_COOKIE]
+    assert cookie["max-age"] == settings.REPLICA_PIN_SECONDS
+    pinned = RequestFactory().get("/")
+    pinned.COOKIES[PIN_COOKIE] = "1"
+    assert read_from(pinned)[0] == "default"
+
+
+def test_a_page_that_writes_then_reads_the_primary(with_replica):
+    db, _response = read_from(RequestFactory().get("/"), then=lambda: ROUTER.db_for_write(Vote))
+    assert db == "default"
+
+
+def test_without_a_replica_everything_reads_the_primary():
+    assert read_from(RequestFactory().get("/"))[0] == "default"
+
+
+def test_outside_a_request_reads_the_primary():
+    # The task worker, commands and the shell.
+    assert ROUTER.db_for_read(Vote) == "default"
+
+
+def test_migrations_run_on_the_primary_only():
+    assert ROUTER.allow_migrate("default", "discussions")
+    assert not ROUTER.allow_migrate("replica", "discussions")
+
+
+def test_a_replica_url_adds_a_mirrored_database():
+    from tests.test_seed_and_settings import run_python
+
+    result = run_python(
+        "import aouad.settings.dev as s; r = s.DATABASES['replica']; "
+        "print(r['HOST'], r['TEST']['MIRROR'])",
+        DATABASE_REPLICA_URL="postgres://u@10.0.0.7:5432/aouad",
+    )
+    assert result.stdout.split() == ["10.0.0.7", "default"], result.stderr
