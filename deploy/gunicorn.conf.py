@@ -20,7 +20,9 @@ max_requests = 2000
 max_requests_jitter = 200
 # gunicorn believes X-Forwarded-Proto only from these; nginx on this machine.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+# The site logs each request itself (aouad.logs: JSON, with nginx's request
+# id and the real client), so gunicorn's own access log would only repeat it.
+accesslog = None
 errorlog = "-"
 # Load the app once, in the master: a broken deploy fails at start, not per worker.
 preload_app = True

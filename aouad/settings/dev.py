@@ -17,3 +17,6 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 # `manage.py demo` may fill this database with demo fans and their activity;
 # production leaves this off, so the command refuses there.
 DEMO_DATA_ALLOWED = True
+
+# runserver prints a line for each request already.
+LOGGING["loggers"]["aouad.requests"] = {"level": "WARNING"}  # noqa: F405

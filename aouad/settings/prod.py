@@ -17,6 +17,21 @@ ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]
 # Links in mail point here (https://…); the worker has no request to ask.
 SITE_URL = env_required("SITE_URL").rstrip("/")
 
+# One JSON object a log line, for the log collector.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+
+# Errors to an error tracker when one is named; off otherwise.
+if os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=os.environ["SENTRY_DSN"],
+        # Fans' addresses, cookies and form data stay here.
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
+
 # A stolen staff password alone must not open the admin.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", True)
 
