@@ -63,6 +63,26 @@ bench: $(VENV)/.installed $(CATALOGS)
 fuzz: $(VENV)/.installed-test $(CATALOGS)
 	$(BIN)/python -m fuzz
 
+# PostgreSQL backups with pg_dump's custom format; `make restore FILE=…` puts
+# one back over the database in DATABASE_URL, in one transaction.
+.PHONY: backup restore
+BACKUP_DIR ?= backups
+backup:
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make backup needs DATABASE_URL=postgres://… (the SQLite default is the file db.sqlite3: copy it while the site is stopped)" >&2; exit 2;; esac
+	@mkdir -p "$(BACKUP_DIR)"
+	pg_dump --format=custom --no-owner --no-privileges \
+		--file="$(BACKUP_DIR)/aouad-$$(date -u +%Y%m%dT%H%M%SZ).dump" "$$DATABASE_URL"
+	@ls -1t "$(BACKUP_DIR)"/aouad-*.dump | head -n 1
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/aouad-<time>.dump" >&2; exit 2; }
+	@test -f "$(FILE)" || { echo "$(FILE): no such file" >&2; exit 2; }
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+	  *) echo "make restore needs DATABASE_URL=postgres://…" >&2; exit 2;; esac
+	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction \
+		--exit-on-error --dbname="$$DATABASE_URL" "$(FILE)"
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -14,6 +14,7 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -67,6 +68,8 @@ COMMANDS = {
     ),
     "python manage.py schedule_tasks": "test_production_commands_run_as_printed",
     "python manage.py db_worker --no-reload": "test_the_production_worker_sends_mail_as_printed",
+    "make backup": "test_a_backup_restores_what_was_lost",
+    "make restore FILE=backups/aouad-<time>.dump": "test_a_backup_restores_what_was_lost",
 }
 
 # What a command looks like in README's prose or in a shell block's comment.
@@ -811,3 +814,81 @@ def test_the_production_worker_sends_mail_as_printed(tmp_path):
             worker.communicate(timeout=30)
     assert message["Subject"] == "Queued in production"
     assert message["To"] == "fan@example.com"
+
+
+# --- backups ----------------------------------------------------------------------------
+
+# Backups are pg_dump's: checked in the PostgreSQL run.
+on_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="backups are pg_dump's: checked in the PostgreSQL run",
+)
+
+
+def psql(url, sql):
+    result = subprocess.run(["psql", url, "-tAc", sql], capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+@pytest.fixture
+def backup_database(tmp_path):
+    """A fresh, migrated database; dropped afterwards."""
+    server = urlsplit(os.environ["DATABASE_URL"])
+    name = f"aouad_backup_{os.getpid()}"
+    admin = server._replace(path="/postgres").geturl()
+    psql(admin, f"DROP DATABASE IF EXISTS {name}")
+    psql(admin, f"CREATE DATABASE {name}")
+    url = server._replace(path=f"/{name}").geturl()
+    env = clean_env(tmp_path, DATABASE_URL=url)
+    subprocess.run(
+        [".venv/bin/python", "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    yield url, env
+    psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def run_make(command, env):
+    return subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@needs_venv
+@on_postgres
+def test_a_backup_restores_what_was_lost(backup_database, tmp_path):
+    url, env = backup_database
+    env["BACKUP_DIR"] = str(tmp_path / "backups")
+    psql(
+        url,
+        "INSERT INTO accounts_user (password, is_superuser, username, first_name, "
+        "last_name, email, is_staff, is_active, date_joined, is_demo, "
+        "email_confirmation_required) VALUES ('!', false, 'kept_fan', '', '', '', false, "
+        "true, now(), false, false)",
+    )
+    backup = run_make(f"make backup BACKUP_DIR={env['BACKUP_DIR']}", env)
+    assert backup.returncode == 0, backup.stderr
+    dump = backup.stdout.strip().splitlines()[-1]
+    assert Path(dump).stat().st_size > 0
+    psql(url, "DELETE FROM accounts_user WHERE username = 'kept_fan'")
+    restore = run_make(f"make restore FILE={dump}", env)
+    assert restore.returncode == 0, restore.stderr
+    assert psql(url, "SELECT count(*) FROM accounts_user WHERE username = 'kept_fan'") == "1"
+
+
+@needs_venv
+@on_postgres
+def test_restore_without_a_file_says_how(backup_database):
+    _url, env = backup_database
+    result = run_make("make restore", env)
+    assert result.returncode != 0
+    assert "usage: make restore FILE=backups/aouad-<time>.dump" in result.stderr
+
+
+@needs_venv
+@once
+def test_backup_on_sqlite_says_what_to_do_instead(tmp_path):
+    result = run_make("make backup", clean_env(tmp_path))
+    assert result.returncode != 0
+    assert "the SQLite default is the file db.sqlite3" in result.stderr
