@@ -7,6 +7,7 @@ must: loopback ports, a self-signed certificate, the upstream's port.
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -266,3 +267,26 @@ def test_the_example_environment_names_every_required_variable():
     prod = (ROOT / "aouad" / "settings" / "prod.py").read_text()
     required = set(re.findall(r'env_required\("([A-Z_]+)"\)', prod))
     assert required <= names
+
+
+def example_environment(tmp_path):
+    pairs = re.findall(r"^([A-Z_0-9]+)=(.*)$", (DEPLOY / "env.example").read_text(), re.M)
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
+        **dict(pairs),
+        # A key of the strength production needs, as a password manager makes one.
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+
+
+def test_check_deploy_finds_nothing_with_the_example_environment(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=example_environment(tmp_path),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
