@@ -24,6 +24,18 @@ def make_user(username=None, **fields):
     return User.objects.create_user(username=username, password=PASSWORD, **fields)
 
 
+def signup_form(username, **fields):
+    """What a fan fills in at /accounts/signup/, every field as README names it."""
+    return {
+        "username": username,
+        "email": f"{username}@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "is_14_or_older": "on",
+        **fields,
+    }
+
+
 def make_newcomer(username=None, email=None, **fields):
     """A fan just signed up: an address on record, not yet confirmed."""
     username = username or f"newcomer{next(_seq)}"

@@ -9,7 +9,7 @@ from django.test import Client
 from accounts.models import EmailUnconfirmed
 from discussions.models import Comment, Vote
 from discussions.voting import cast_vote
-from tests.factories import PASSWORD, make_concern, make_newcomer, make_user
+from tests.factories import make_concern, make_newcomer, make_user, signup_form
 from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db
@@ -123,16 +123,7 @@ def test_send_again_needs_a_post_and_a_fan(client, newcomer_client):
 
 
 def test_signing_up_and_confirming_opens_voting(client, concern):
-    client.post(
-        "/accounts/signup/",
-        {
-            "username": "jo_in",
-            "email": "join@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "is_14_or_older": "on",
-        },
-    )
+    client.post("/accounts/signup/", signup_form("jo_in", email="join@example.com"))
     refused = client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
     assert refused.status_code == 403
     link = next(word for word in outbox()[0].body.split() if "/confirm-email/" in word)
@@ -149,13 +140,7 @@ def concern():
 def test_the_confirmation_link_stands_alone_on_its_line(client, db):
     client.post(
         "/accounts/signup/",
-        {
-            "username": "jo_in",
-            "email": "join@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "is_14_or_older": "on",
-        },
+        signup_form("jo_in", email="join@example.com"),
         HTTP_ACCEPT_LANGUAGE="ko",
     )
     (message,) = outbox()

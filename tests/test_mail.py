@@ -25,7 +25,7 @@ from notifications.models import MailFrequency, MailPreference, Notification
 from notifications.tasks import send_digests
 from outbox import schedule
 from outbox.mail import deliver
-from tests.factories import make_comment, make_update, make_user
+from tests.factories import make_comment, make_update, make_user, signup_form
 from tests.mailbox import outbox, run_worker
 
 SEND = "django.core.mail.EmailMessage.send"
@@ -84,16 +84,7 @@ def test_a_password_reset_is_queued_not_sent_during_the_request(client):
 @pytest.mark.django_db
 def test_sign_up_answers_while_smtp_is_down(client):
     with mock.patch(SEND, side_effect=ConnectionRefusedError):
-        response = client.post(
-            reverse("account_signup"),
-            {
-                "username": "suhyeok",
-                "email": "suhyeok@example.com",
-                "password1": "a long pass phrase 42",
-                "password2": "a long pass phrase 42",
-                "is_14_or_older": "on",
-            },
-        )
+        response = client.post(reverse("account_signup"), signup_form("suhyeok"))
     assert response.status_code == 302
 
 
@@ -446,17 +437,7 @@ def test_a_bad_choice_is_refused_with_a_message(client):
 
 @pytest.mark.django_db
 def test_signing_up_in_korean_makes_korean_mail(client):
-    client.post(
-        reverse("account_signup"),
-        {
-            "username": "gyeongsu",
-            "email": "gyeongsu@example.com",
-            "password1": "a long pass phrase 42",
-            "password2": "a long pass phrase 42",
-            "is_14_or_older": "on",
-        },
-        HTTP_ACCEPT_LANGUAGE="ko",
-    )
+    client.post(reverse("account_signup"), signup_form("gyeongsu"), HTTP_ACCEPT_LANGUAGE="ko")
     assert MailPreference.objects.get(user__username="gyeongsu").language == "ko"
 
 
