@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run demo test bench fuzz lint format messages clean
+.PHONY: run demo test bench fuzz lint format messages clean cluster-up cluster-down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -100,3 +100,14 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles test-artifacts $(CATALOGS)
+
+# A production-like cluster on this machine, loopback only: nginx on
+# CLUSTER_PORT (8080), two gunicorn nodes with production settings, the task
+# worker, a PostgreSQL primary with a streaming replica and a Redis of its own,
+# all under var/cluster/ (deploy/cluster/up.sh has the ports and options).
+# `make cluster-down` stops exactly those, by their PID files.
+cluster-up: $(VENV)/.installed $(CATALOGS)
+	deploy/cluster/up.sh
+
+cluster-down:
+	deploy/cluster/down.sh

@@ -23,6 +23,9 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # The site logs each request itself (aouad.logs: JSON, with nginx's request
 # id and the real client), so gunicorn's own access log would only repeat it.
 accesslog = None
+# gunicorn's control socket defaults to one path per user (~/.gunicorn), which
+# two nodes on one machine would share; nothing here uses it.
+control_socket_disable = True
 errorlog = "-"
 # Load the app once, in the master: a broken deploy fails at start, not per worker.
 preload_app = True
