@@ -99,14 +99,35 @@ PRODUCTION = {
 }
 
 
-@pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "SMTP_HOST", "SITE_URL"]
-)
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "SMTP_HOST"])
 def test_production_without_a_required_variable_fails_loudly(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = run_settings("aouad.settings.prod", **env)
     assert result.returncode != 0
     assert f"{missing} must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({"SITE_URL": "https://fears.example/"}, "https://fears.example"),
+        (
+            {"SITE_URL": "", "ALLOWED_HOSTS": "www.fears.example,fears.example"},
+            "https://www.fears.example",
+        ),
+    ],
+)
+def test_links_in_mail_name_the_site(env, site_url):
+    result = run_python(
+        "import aouad.settings.prod as s; print(s.SITE_URL)", **{**PRODUCTION, **env}
+    )
+    assert result.stdout.strip() == site_url, result.stderr
+
+
+def test_a_wildcard_host_needs_site_url():
+    env = {**PRODUCTION, "SITE_URL": "", "ALLOWED_HOSTS": ".fears.example"}
+    result = run_settings("aouad.settings.prod", **env)
+    assert "SITE_URL must be set" in result.stderr
 
 
 def test_production_with_its_variables_starts_with_debug_off():

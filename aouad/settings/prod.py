@@ -14,8 +14,15 @@ SECRET_KEY = env_required("SECRET_KEY")
 ALLOWED_HOSTS = env_required("ALLOWED_HOSTS").split(",")
 ALLOWED_HOSTS = [host.strip() for host in ALLOWED_HOSTS if host.strip()]
 
-# Links in mail point here (https://…); the worker has no request to ask.
-SITE_URL = env_required("SITE_URL").rstrip("/")
+# Links in mail point here; the worker has no request to ask. Unless set, the
+# first of ALLOWED_HOSTS over https; a wildcard host names no site, so then
+# it must be set.
+if os.environ.get("SITE_URL"):
+    SITE_URL = os.environ["SITE_URL"].strip().rstrip("/")
+elif ALLOWED_HOSTS[0].startswith(".") or "*" in ALLOWED_HOSTS[0]:
+    SITE_URL = env_required("SITE_URL")
+else:
+    SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
 
 # One JSON object a log line, for the log collector.
 if os.environ.get("LOG_FORMAT", "json") == "json":
