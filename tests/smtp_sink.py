@@ -2,17 +2,36 @@
 
 import email
 import email.policy
+import random
 import socket
 import threading
 import time
 
 from aiosmtpd.controller import Controller
 
+# Ports handed out in this run, so two servers never get the same one.
+_given = set()
+
 
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port nobody listens on, below the kernel's ephemeral range.
+
+    A port the kernel picks (bind to 0) is in its ephemeral range (32768 and
+    up), which outgoing connections draw from too: between picking it and a
+    server binding it, a database connection could take it as its own end.
+    """
+    for _ in range(500):
+        port = random.randint(20000, 32000)
+        if port in _given:
+            continue
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _given.add(port)
+        return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 class Keeper:
