@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run demo test bench fuzz lint format messages clean cluster-up cluster-down
+.PHONY: run demo test bench fuzz lint format messages clean cluster-up cluster-down cluster-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -111,3 +111,9 @@ cluster-up: $(VENV)/.installed $(CATALOGS)
 
 cluster-down:
 	deploy/cluster/down.sh
+
+# The cluster's promises under abuse and failure (deploy/cluster/test.py):
+# slowloris, spoofed X-Forwarded-For, a node killed, Redis stopped, the
+# primary restarted. Brings the cluster up if it is not (and down again after).
+cluster-test: $(VENV)/.installed $(CATALOGS)
+	$(BIN)/python deploy/cluster/test.py

@@ -69,6 +69,7 @@ COMMANDS = {
     "python manage.py schedule_tasks": "test_production_commands_run_as_printed",
     "python manage.py db_worker --no-reload": "test_the_production_worker_sends_mail_as_printed",
     "make backup": "test_a_backup_restores_what_was_lost",
+    "make cluster-test": "test_ci_runs_the_cluster_test",
     "make restore FILE=backups/aouad-<time>.dump": "test_a_backup_restores_what_was_lost",
 }
 
@@ -185,6 +186,12 @@ def test_ci_runs_make_test_on_both_databases():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "DATABASE_URL=postgres://postgres@127.0.0.1:5432/aouad make test" in ci
     assert "env -u DATABASE_URL make test" in ci
+
+
+def test_ci_runs_the_cluster_test():
+    # It takes a minute and the whole machine's loopback; CI runs it once.
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "\nmake cluster-test\n" in ci
 
 
 def test_ci_installs_what_browser_tests_need():

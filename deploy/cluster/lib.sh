@@ -64,3 +64,34 @@ parts() {
     "replica $DIR/replica.pid $pg/replica" \
     "primary $DIR/primary.pid $pg/primary"
 }
+
+# The nodes' environment, var/cluster/env (written by up.sh), and nothing of
+# the caller's: `app CMD` runs CMD in it (a DATABASE_URL or SECURE_SSL_REDIRECT
+# exported in the shell would otherwise leak in). Run from $ROOT.
+load_app_env() {
+  mapfile -t APP_ENV < <(grep -v '^#' "$DIR/env")
+}
+app() { env -i PATH="$PATH" HOME="${HOME:-/root}" LANG=C.UTF-8 "${APP_ENV[@]}" "$@"; }
+
+# One gunicorn node in its own session (its PID file names it), from $ROOT,
+# after load_app_env. Used by up.sh and deploy/cluster/start.sh.
+start_node() {
+  local name=$1 bind=$2
+  # gunicorn (27 here) opens a control socket, by default ~/.gunicorn/gunicorn.ctl:
+  # one for every gunicorn of this user. Each node's is its own, in var/cluster.
+  app GUNICORN_BIND="$bind" setsid "$BIN/gunicorn" -c deploy/gunicorn.conf.py \
+    --pid "$DIR/$name.pid" aouad.wsgi >>"$LOGS/$name.log" 2>&1 </dev/null &
+}
+
+# Redis on 127.0.0.1:$1, daemonized with its PID file; returns once it answers.
+start_redis() {
+  local port=$1
+  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes \
+    --pidfile "$DIR/redis.pid" --dir "$DIR/redis" --logfile "$LOGS/redis.log" \
+    --save "" --appendonly no
+  for _ in $(seq 50); do
+    redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null
+}

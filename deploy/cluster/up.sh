@@ -164,14 +164,7 @@ done
 
 # --- Redis ------------------------------------------------------------------------
 say "starting Redis on 127.0.0.1:$REDIS_PORT"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes \
-  --pidfile "$DIR/redis.pid" --dir "$DIR/redis" --logfile "$LOGS/redis.log" \
-  --save "" --appendonly no
-for _ in $(seq 50); do
-  redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
-  sleep 0.1
-done
-redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null
+start_redis "$REDIS_PORT"
 
 # --- The nodes' environment: production settings --------------------------------
 if [ ! -s "$DIR/secret" ]; then
@@ -205,8 +198,8 @@ EOF
 # The nodes, the worker and the commands below see this environment and
 # nothing of the caller's (a DATABASE_URL or SECURE_SSL_REDIRECT exported in
 # the shell would otherwise leak in).
-mapfile -t APP_ENV < <(grep -v '^#' "$DIR/env")
-app() { env -i PATH="$PATH" HOME="${HOME:-/root}" LANG=C.UTF-8 "${APP_ENV[@]}" "$@"; }
+# (load_app_env and app: lib.sh)
+load_app_env
 
 say "migrate, collectstatic, seed, schedule_tasks (log: $LOGS/setup.log)"
 {
@@ -217,13 +210,7 @@ say "migrate, collectstatic, seed, schedule_tasks (log: $LOGS/setup.log)"
 } >"$LOGS/setup.log" 2>&1
 
 # --- Two gunicorn nodes and the task worker, each in its own session -------------
-start_node() {
-  local name=$1 bind=$2
-  # gunicorn (27 here) opens a control socket, by default ~/.gunicorn/gunicorn.ctl:
-  # one for every gunicorn of this user. Each node's is its own, in var/cluster.
-  app GUNICORN_BIND="$bind" setsid "$BIN/gunicorn" -c deploy/gunicorn.conf.py \
-    --pid "$DIR/$name.pid" aouad.wsgi >>"$LOGS/$name.log" 2>&1 </dev/null &
-}
+# start_node: lib.sh (deploy/cluster/start.sh restarts one node the same way).
 say "starting the nodes on $APP1 and $APP2, and the task worker"
 start_node app1 "$APP1"
 start_node app2 "$APP2"
