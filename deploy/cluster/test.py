@@ -14,7 +14,10 @@ at the end only then), over loopback only, with the standard library only:
    Redis started again (start.sh);
 5. the PostgreSQL primary stopped for 3 s and started again: page reads
    (the replica's) never fail, votes fail only while it is down, one is
-   acknowledged within 5 s of its return, no acknowledged vote lost.
+   acknowledged within 5 s of its return, no acknowledged vote lost;
+6. a rolling restart (app1, then app2: each drained at nginx, SIGTERM,
+   started again, put back) under reads and votes: no failed read, no
+   failed vote.
 
 Clients bind their sockets to their own loopback addresses (Linux routes all
 of 127.0.0.0/8 to lo), so each gets its own nginx limit bucket. Figures are
@@ -30,6 +33,7 @@ import json
 import os
 import secrets
 import select
+import shutil
 import signal
 import socket
 import subprocess
@@ -482,6 +486,79 @@ def kill_node(voters):
     )
 
 
+def _node_in_nginx(node, serving):
+    """Take a node out of nginx's rotation (or put it back) and reload nginx gracefully.
+
+    A node stopped while nginx still sends it requests refuses some: a POST
+    already sent is not retried elsewhere (it may not be idempotent), so it
+    fails. A deploy drains the node at the edge first, as this does.
+    """
+    bind = os.environ.get(f"CLUSTER_{node.upper()}", f"127.0.0.1:{8100 + int(node[-1])}")
+    site = CLUSTER / "nginx" / "site.conf"
+    lines = []
+    for line in site.read_text().splitlines():
+        if line.strip().startswith(f"server {bind} "):
+            line = line.replace(" down;", ";")
+            if not serving:
+                line = line.replace(";", " down;")
+        lines.append(line)
+    site.write_text("\n".join(lines) + "\n")
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    conf = CLUSTER / "nginx" / "nginx.conf"
+    subprocess.run(
+        [nginx, "-p", str(CLUSTER / "nginx"), "-c", str(conf), "-s", "reload"],
+        check=True,
+        capture_output=True,
+    )
+
+
+def _restart_gracefully(node):
+    """Drain the node at nginx, SIGTERM it (it finishes what it serves), start it, put it back."""
+    _node_in_nginx(node, serving=False)
+    # Old nginx workers finish their requests to the node; new ones send none.
+    time.sleep(2)
+    pid = pid_of(node)
+    os.kill(pid, signal.SIGTERM)
+    gone = wait_until(lambda: not alive(pid), 40)
+    out = subprocess.run(
+        [str(ROOT / "deploy/cluster/start.sh"), node], capture_output=True, text=True
+    )
+    bind = os.environ.get(f"CLUSTER_{node.upper()}", f"127.0.0.1:{8100 + int(node[-1])}")
+    host, port = bind.rsplit(":", 1)
+    back = out.returncode == 0 and wait_until(
+        lambda: _direct_get(host, int(port), "/healthz") == 200, 30
+    )
+    _node_in_nginx(node, serving=True)
+    return gone and back
+
+
+def rolling_restart(voters):
+    """Both nodes restarted one after the other, as a deploy does, under reads and votes."""
+    name = "6 rolling restart"
+    with Readers(first_address=41) as readers, voters:
+        time.sleep(2)
+        voters.events.clear()
+        started = time.monotonic()
+        restarted = {node: _restart_gracefully(node) for node in ("app1", "app2")}
+        took = time.monotonic() - started
+        log(f"{name}: {restarted} in {took:.1f} s")
+        time.sleep(3)
+    records, _, failed = read_figures(readers.records)
+    votes = list(voters.events)
+    refused = [status for _, status in votes if status != 302]
+    log(f"{name}: reads {statuses(records)}; votes {voters.statuses}")
+    promise(name, "both nodes restarted", all(restarted.values()), f"{took:.1f} s")
+    promise(name, "no failed read", records and not failed, f"{len(failed)} of {len(records)}")
+    promise(name, "no failed vote", votes and not refused, f"{len(refused)} of {len(votes)}")
+    checked, lost = voters.verify()
+    promise(
+        name,
+        "acknowledged votes in the database",
+        checked and not lost,
+        f"{checked} fans, {voters.acked()} acks, lost {lost}",
+    )
+
+
 def _pgid(pid):
     try:
         return os.getpgid(pid)
@@ -656,7 +733,7 @@ def main():
         voters = Voters(fans)
         for scenario in (slowloris, spoofed_forwarded_for):
             scenario()
-        for scenario in (kill_node, redis_stopped, primary_restarted):
+        for scenario in (kill_node, redis_stopped, primary_restarted, rolling_restart):
             scenario(voters)
     except Exception as exc:  # a crash is a failed promise; the summary still prints
         promise("-", "test ran to the end", False, f"{type(exc).__name__}: {exc}")
