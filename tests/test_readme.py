@@ -63,9 +63,7 @@ COMMANDS = {
     "export DJANGO_SETTINGS_MODULE=aouad.settings.prod": "test_production_commands_run_as_printed",
     "python manage.py migrate": "test_production_commands_run_as_printed",
     "python manage.py collectstatic --noinput": "test_production_commands_run_as_printed",
-    "gunicorn aouad.wsgi --bind 0.0.0.0:8000 --workers 3": (
-        "test_production_commands_run_as_printed"
-    ),
+    "gunicorn -c deploy/gunicorn.conf.py aouad.wsgi": "test_production_commands_run_as_printed",
     "python manage.py schedule_tasks": "test_production_commands_run_as_printed",
     "python manage.py db_worker --no-reload": "test_the_production_worker_sends_mail_as_printed",
     "make backup": "test_a_backup_restores_what_was_lost",
@@ -314,7 +312,7 @@ def test_reconcile_tallies_works_as_printed(tmp_path):
 @needs_venv
 @once
 def test_production_commands_run_as_printed(tmp_path):
-    block = re.search(r"### Production\n\n```sh\n(.*?)```", README, re.S).group(1)
+    block = re.search(r"### Running in production\n\n```sh\n(.*?)```", README, re.S).group(1)
     if not port_is_free(8000):
         pytest.skip("port 8000 is taken on this machine")
     production = {
