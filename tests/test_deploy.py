@@ -290,3 +290,19 @@ def test_check_deploy_finds_nothing_with_the_example_environment(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_the_systemd_units_pass_systemd_analyze(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("No systemd-analyze on this machine")
+    units = []
+    for unit in sorted((DEPLOY / "systemd").iterdir()):
+        # Where README installs the checkout, here this one, so the commands exist.
+        (tmp_path / unit.name).write_text(unit.read_text().replace("/srv/aouad", str(ROOT)))
+        units.append(str(tmp_path / unit.name))
+    result = subprocess.run(
+        [analyze, "verify", "--man=no", *units], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0
+    assert result.stdout + result.stderr == ""
