@@ -33,7 +33,7 @@ def charge(limit, key, rate=None):
     views alike can count. The key is the same one django-ratelimit's "user"
     key makes from a signed-in request.
     """
-    return retry_after(None, limit, key=lambda group, request: str(key), rate=rate)
+    return retry_after(None, limit, key=_fixed(key), rate=rate)
 
 
 def enforce(limit, key, reason):
@@ -43,29 +43,32 @@ def enforce(limit, key, reason):
         raise RateLimited(wait, reason)
 
 
-def retry_after(request, limit, key="user", rate=None):
-    """Count this request against a limit; return the seconds to wait when over it."""
-    usage = get_usage(
+def _fixed(key):
+    # django-ratelimit's key as a function, for a key known without a request.
+    return lambda group, request: str(key)
+
+
+def _usage(request, limit, key, rate, increment):
+    return get_usage(
         request,
         group=limit,
         key=key,
         rate=rate or settings.RATE_LIMITS[limit],
-        increment=True,
+        increment=increment,
     )
+
+
+def retry_after(request, limit, key="user", rate=None):
+    """Count this request against a limit; return the seconds to wait when over it."""
+    usage = _usage(request, limit, key, rate, increment=True)
     if usage is None or not usage["should_limit"]:
         return None
     return max(usage["time_left"], 1)
 
 
 def waiting(limit, key):
-    """The seconds to wait when key is already over the limit; None otherwise. Counts nothing."""
-    usage = get_usage(
-        None,
-        group=limit,
-        key=lambda group, request: str(key),
-        rate=settings.RATE_LIMITS[limit],
-        increment=False,
-    )
+    """Seconds to wait when key has used up the limit already; None otherwise. Counts nothing."""
+    usage = _usage(None, limit, _fixed(key), None, increment=False)
     if usage is None or usage["count"] < usage["limit"]:
         return None
     return max(usage["time_left"], 1)

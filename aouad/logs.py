@@ -48,6 +48,12 @@ class RequestLogMiddleware:
         started = time.monotonic()
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
+        if logger.isEnabledFor(logging.INFO):
+            self.log(request, response, time.monotonic() - started)
+        return response
+
+    @staticmethod
+    def log(request, response, seconds):
         # Only a user the request has already read: logging must never be
         # the query that fails when the database is down.
         user = getattr(request, "_cached_user", None)
@@ -56,9 +62,8 @@ class RequestLogMiddleware:
             "method": request.method,
             "path": request.path,
             "status": response.status_code,
-            "duration_ms": round((time.monotonic() - started) * 1000, 1),
+            "duration_ms": round(seconds * 1000, 1),
             "client": client_address(request),
             "user": user.pk if user is not None and user.is_authenticated else None,
         }
         logger.info("%s %s %s", request.method, request.path, response.status_code, extra=fields)
-        return response

@@ -26,14 +26,19 @@ DIGEST_REACH = datetime.timedelta(days=7)
 
 
 def _mail_at_once(notifications):
+    wanted = [
+        notification
+        for notification in notifications.select_related(
+            "recipient__mail_preference", "concern", "comment__author", "update"
+        )
+        if MailPreference.of(notification.recipient).frequency(notification.kind)
+        == MailFrequency.INSTANT
+    ]
+    # One query for every recipient's address, not one per mail.
+    addresses = mail.addresses_of({n.recipient for n in wanted})
     sent = 0
-    for notification in notifications.select_related(
-        "recipient__mail_preference", "concern", "comment__author", "update"
-    ):
-        preference = MailPreference.of(notification.recipient)
-        if preference.frequency(notification.kind) != MailFrequency.INSTANT:
-            continue
-        address = mail.address_of(notification.recipient)
+    for notification in wanted:
+        address = addresses.get(notification.recipient_id)
         if address is None:
             continue
         with transaction.atomic():
@@ -76,16 +81,17 @@ def send_digests():
     now = timezone.now()
     for update in SeasonUpdate.objects.published().filter(published_at__gte=now - DIGEST_REACH):
         deliver_update(update)
-    pending = (
+    pending = list(
         Notification.objects.for_digest(since=now - DIGEST_REACH)
-        .select_related("recipient", "concern", "comment__author", "update")
+        .select_related("recipient__mail_preference", "concern", "comment__author", "update")
         .order_by("recipient_id", "created_at", "pk")
     )
+    addresses = mail.addresses_of({n.recipient for n in pending})
     sent = 0
-    for _recipient_id, group in groupby(pending, key=lambda n: n.recipient_id):
+    for recipient_id, group in groupby(pending, key=lambda n: n.recipient_id):
         notifications = list(group)
         recipient = notifications[0].recipient
-        address = mail.address_of(recipient)
+        address = addresses.get(recipient_id)
         if address is None:
             continue
         with transaction.atomic():

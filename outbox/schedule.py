@@ -34,17 +34,13 @@ def is_waiting(task):
 
 
 def again_tomorrow(task):
-    """Queue the task's next daily run, unless one is waiting already."""
-    if not is_waiting(task):
-        task.using(run_after=next_run()).enqueue()
+    """Queue the task's next daily run, unless one is waiting already; return whether queued."""
+    if is_waiting(task):
+        return False
+    task.using(run_after=next_run()).enqueue()
+    return True
 
 
 def schedule_daily_tasks():
     """Queue each of DAILY_TASKS that has no run waiting; return those queued."""
-    queued = []
-    for path in settings.DAILY_TASKS:
-        task = import_string(path)
-        if not is_waiting(task):
-            task.using(run_after=next_run()).enqueue()
-            queued.append(path)
-    return queued
+    return [path for path in settings.DAILY_TASKS if again_tomorrow(import_string(path))]

@@ -406,23 +406,6 @@ def test_mail_settings_need_a_log_in(client):
 
 
 @pytest.mark.django_db
-def test_a_fan_chooses_how_often_and_in_which_language(client):
-    fan = make_reader()
-    client.force_login(fan)
-    response = client.post(
-        reverse("notifications:mail-settings"),
-        {"replies": "digest", "updates": "never", "language": "ko"},
-    )
-    assert response.status_code == 302
-    preference = MailPreference.objects.get(user=fan)
-    assert (preference.replies, preference.updates, preference.language) == (
-        "digest",
-        "never",
-        "ko",
-    )
-
-
-@pytest.mark.django_db
 def test_a_bad_choice_is_refused_with_a_message(client):
     fan = make_reader()
     client.force_login(fan)

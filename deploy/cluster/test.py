@@ -462,6 +462,15 @@ def kill_node(voters):
         after and not failed_after,
         f"{len(failed_after)} of {len(after)}",
     )
+    promise_votes_kept(name, voters)
+    started = time.monotonic()
+    back, errors = _start_node("app1")
+    promise(
+        name, "app1 restarted (start.sh app1)", back, f"{time.monotonic() - started:.1f} s {errors}"
+    )
+
+
+def promise_votes_kept(name, voters):
     checked, lost = voters.verify()
     promise(
         name,
@@ -469,21 +478,23 @@ def kill_node(voters):
         checked and not lost,
         f"{checked} fans, {voters.acked()} acks, lost {lost}",
     )
-    started = time.monotonic()
+
+
+def _node_address(node):
+    """A node's host:port, as up.sh binds it (CLUSTER_APP1, CLUSTER_APP2)."""
+    return os.environ.get(f"CLUSTER_{node.upper()}", f"127.0.0.1:{8100 + int(node[-1])}")
+
+
+def _start_node(node):
+    """Start a node as up.sh does and wait for its /healthz; return (up?, start.sh's stderr)."""
     out = subprocess.run(
-        [str(ROOT / "deploy/cluster/start.sh"), "app1"], capture_output=True, text=True
+        [str(ROOT / "deploy/cluster/start.sh"), node], capture_output=True, text=True
     )
-    bind = os.environ.get("CLUSTER_APP1", "127.0.0.1:8101")
-    host, port = bind.rsplit(":", 1)
+    host, port = _node_address(node).rsplit(":", 1)
     back = out.returncode == 0 and wait_until(
         lambda: _direct_get(host, int(port), "/healthz") == 200, 30
     )
-    promise(
-        name,
-        "app1 restarted (start.sh app1)",
-        back,
-        f"{time.monotonic() - started:.1f} s {out.stderr.strip()}",
-    )
+    return back, out.stderr.strip()
 
 
 def _node_in_nginx(node, serving):
@@ -493,7 +504,7 @@ def _node_in_nginx(node, serving):
     already sent is not retried elsewhere (it may not be idempotent), so it
     fails. A deploy drains the node at the edge first, as this does.
     """
-    bind = os.environ.get(f"CLUSTER_{node.upper()}", f"127.0.0.1:{8100 + int(node[-1])}")
+    bind = _node_address(node)
     site = CLUSTER / "nginx" / "site.conf"
     lines = []
     for line in site.read_text().splitlines():
@@ -520,14 +531,7 @@ def _restart_gracefully(node):
     pid = pid_of(node)
     os.kill(pid, signal.SIGTERM)
     gone = wait_until(lambda: not alive(pid), 40)
-    out = subprocess.run(
-        [str(ROOT / "deploy/cluster/start.sh"), node], capture_output=True, text=True
-    )
-    bind = os.environ.get(f"CLUSTER_{node.upper()}", f"127.0.0.1:{8100 + int(node[-1])}")
-    host, port = bind.rsplit(":", 1)
-    back = out.returncode == 0 and wait_until(
-        lambda: _direct_get(host, int(port), "/healthz") == 200, 30
-    )
+    back, _errors = _start_node(node)
     _node_in_nginx(node, serving=True)
     return gone and back
 
@@ -550,13 +554,7 @@ def rolling_restart(voters):
     promise(name, "both nodes restarted", all(restarted.values()), f"{took:.1f} s")
     promise(name, "no failed read", records and not failed, f"{len(failed)} of {len(records)}")
     promise(name, "no failed vote", votes and not refused, f"{len(refused)} of {len(votes)}")
-    checked, lost = voters.verify()
-    promise(
-        name,
-        "acknowledged votes in the database",
-        checked and not lost,
-        f"{checked} fans, {voters.acked()} acks, lost {lost}",
-    )
+    promise_votes_kept(name, voters)
 
 
 def _pgid(pid):
@@ -617,13 +615,7 @@ def redis_stopped(voters):
     promise(name, "reads: no 5xx", records and not errors, f"{len(errors)} of {len(records)}")
     promise(name, "votes: no 5xx", not vote_5xx and voters.statuses, f"{voters.statuses}")
     promise(name, "/readyz degraded 200", ready == (200, "degraded"), f"{ready}")
-    checked, lost = voters.verify()
-    promise(
-        name,
-        "acknowledged votes in the database",
-        checked and not lost,
-        f"{checked} fans, {voters.acked()} acks, lost {lost}",
-    )
+    promise_votes_kept(name, voters)
     promise(
         name,
         "Redis restarted (start.sh redis)",
@@ -707,13 +699,7 @@ def primary_restarted(voters, outage=3.0):
     promise(
         name, "a vote is acknowledged < 5 s after it is back", to_first < 5, f"{to_first:.2f} s"
     )
-    checked, lost = voters.verify()
-    promise(
-        name,
-        "acknowledged votes in the database",
-        checked and not lost,
-        f"{checked} fans, {voters.acked()} acks, lost {lost}",
-    )
+    promise_votes_kept(name, voters)
 
 
 def main():
