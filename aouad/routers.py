@@ -6,12 +6,16 @@ stays on the primary: a form's request (its reads happen inside the
 operation's transaction and must see the rows it locks), the task worker,
 commands, and the pages a fan opens in the few seconds after their own
 write (`REPLICA_PIN_SECONDS`, carried by a cookie), so nobody misses their
-own vote or comment.
+own vote or comment. What is read to fill a cache comes from the primary
+(discussions.caching.fresh_reads), or a copy read from a lagging replica just
+after a change would be kept as the fresh one.
 """
 
 import contextvars
 
 from django.conf import settings
+
+from discussions.caching import reads_must_be_fresh
 
 # Set per request by ReplicaReadsMiddleware; unset (primary) everywhere else.
 _replica_ok = contextvars.ContextVar("replica_ok", default=False)
@@ -26,7 +30,8 @@ def replica_configured():
 
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
-        return REPLICA if _replica_ok.get() else "default"
+        # A cache being filled keeps what it reads for everyone: never a lagging copy.
+        return REPLICA if _replica_ok.get() and not reads_must_be_fresh() else "default"
 
     def db_for_write(self, model, **hints):
         # A request that writes (a page's notifications, its session) reads

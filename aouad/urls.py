@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from aouad import views
 
@@ -15,7 +17,10 @@ urlpatterns = [
     path("accounts/2fa/", include("allauth.mfa.urls")),
     path("", include("moderation.urls")),
     path("", include("notifications.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token, so that anonymous pages carry none and can be cached
+    # whole (aouad.pagecache): a forged post can switch a visitor's language and
+    # nothing else, and `next` is still held to this site.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin).
     path(
         "favicon.ico",

@@ -54,7 +54,7 @@ class ConcernAdmin(admin.ModelAdmin):
     list_select_related = ("article",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_tallies()
+        return super().get_queryset(request).with_tallies().with_comment_counts()
 
     @admin.display(description=_("justified"), ordering="justified_count")
     def justified_votes(self, obj):

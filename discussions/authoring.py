@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from accounts.limits import RateLimited, enforce
 from notifications.delivery import follow_automatically, notify_reply
 
+from .caching import content_changed
 from .models import ERASED_BODY, Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
 
 
@@ -269,6 +270,8 @@ def disown_comments(user, now):
             .update(status=CommentStatus.DELETED, body=ERASED_BODY, updated_at=now)
         )
         disowned = mine.update(author=None, updated_at=now)
+        # Bulk updates send no signal for discussions.signals to hear.
+        content_changed()
     return {
         "kept": disowned - erased,
         "erased": erased,

@@ -163,8 +163,22 @@ def opinion_chart(tallies, effects):
                     day=day,
                 )
             )
-    chart.rows = [t for t in tallies if t.changed]
+    chart.rows = month_ends(tallies)
     return chart
+
+
+def month_ends(tallies):
+    """The closing tally of each month with votes: the chart's table, a dozen rows a year.
+
+    The current month's row is its tally so far.
+    """
+    closing = {}
+    for tally in tallies:
+        if tally.changed:
+            closing[(tally.day.year, tally.day.month)] = None
+        if (tally.day.year, tally.day.month) in closing:
+            closing[(tally.day.year, tally.day.month)] = tally
+    return list(closing.values())
 
 
 def sparkline(tallies, width=120, height=32):

@@ -12,6 +12,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Length, Power
@@ -158,25 +159,40 @@ class Article(models.Model):
 
 class ConcernQuerySet(models.QuerySet):
     def with_tallies(self):
-        """Annotate vote counts and the number of visible comments."""
+        """Annotate vote counts, summed from the daily shifts.
 
-        def count_of(queryset):
-            # A subquery per figure: joining votes and comments in one query
-            # would multiply the rows and the counts with them.
-            counted = (
-                queryset.filter(concern=OuterRef("pk"))
+        The shifts grow with days, not with votes (discussions.tallies keeps
+        them equal to the vote rows), so this costs the same at a million votes.
+        """
+
+        def sum_of(field):
+            # A subquery per figure: joining shifts and comments in one query
+            # would multiply the rows and the sums with them.
+            summed = (
+                DailyShift.objects.filter(concern=OuterRef("pk"))
                 .order_by()
                 .values("concern")
-                .annotate(n=Count("pk"))
+                .annotate(n=Sum(field))
                 .values("n")
             )
-            return Coalesce(Subquery(counted), 0)
+            return Coalesce(Subquery(summed), 0)
 
         return self.annotate(
-            justified_count=count_of(Vote.objects.filter(verdict=Verdict.JUSTIFIED)),
-            overblown_count=count_of(Vote.objects.filter(verdict=Verdict.OVERBLOWN)),
-            comment_count=count_of(Comment.objects.visible()),
+            justified_count=sum_of("justified_change"),
+            overblown_count=sum_of("overblown_change"),
         )
+
+    def with_comment_counts(self):
+        """Annotate the number of visible comments (pages read them cached instead)."""
+        counted = (
+            Comment.objects.visible()
+            .filter(concern=OuterRef("pk"))
+            .order_by()
+            .values("concern")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(comment_count=Coalesce(Subquery(counted), 0))
 
 
 class Concern(models.Model):
@@ -220,13 +236,10 @@ class Concern(models.Model):
         """Return the vote tally, from annotations when the query made them."""
         if hasattr(self, "justified_count"):
             return Tally(self.justified_count, self.overblown_count)
-        counts = dict(
-            self.votes.order_by()
-            .values_list("verdict")
-            .annotate(n=Count("pk"))
-            .values_list("verdict", "n")
+        sums = self.daily_shifts.aggregate(
+            j=Coalesce(Sum("justified_change"), 0), o=Coalesce(Sum("overblown_change"), 0)
         )
-        return Tally(counts.get(Verdict.JUSTIFIED, 0), counts.get(Verdict.OVERBLOWN, 0))
+        return Tally(sums["j"], sums["o"])
 
 
 class Vote(models.Model):
@@ -320,31 +333,63 @@ class VoteEvent(models.Model):
         return f"{fan} {self.get_action_display()} {self.concern}"
 
 
-class DailyShift(models.Model):
-    """How one day's votes moved a concern's tally, kept for the opinion chart.
+# A day's change is spread over this many rows, each fan always adding to the
+# same one, so that fans voting at once on a hot concern do not all queue on
+# one row's lock.
+SHIFT_SHARDS = 8
 
-    Each vote adds its change to today's row in the vote's own transaction, so
-    the running sum of rows is each day's closing tally and the sum of all rows
-    equals the current votes.
+
+class DailyShiftQuerySet(models.QuerySet):
+    def per_day(self):
+        """(concern pk, day, justified change, overblown change), the shards of a day summed."""
+        return (
+            self.order_by()
+            .values("concern", "day")
+            .annotate(j=Sum("justified_change"), o=Sum("overblown_change"))
+            .order_by("concern", "day")
+            .values_list("concern", "day", "j", "o")
+        )
+
+
+class DailyShift(models.Model):
+    """How one day's votes moved a concern's tally, kept for the chart and the tally.
+
+    Each vote adds its change to one of today's rows (its fan's shard) in the
+    vote's own transaction, so the running sum of rows is each day's closing
+    tally and the sum of all rows equals the current votes: the tally is read
+    from these rows, whose number grows with days, not with votes.
     """
 
     concern = models.ForeignKey(
         Concern, on_delete=models.CASCADE, related_name="daily_shifts", verbose_name=_("concern")
     )
     day = models.DateField(_("day"))
+    shard = models.PositiveSmallIntegerField(_("shard"), default=0)
     justified_change = models.IntegerField(_("change in justified votes"), default=0)
     overblown_change = models.IntegerField(_("change in overblown votes"), default=0)
+
+    objects = DailyShiftQuerySet.as_manager()
 
     class Meta:
         ordering = ["concern", "day"]
         verbose_name = _("daily shift in opinion")
         verbose_name_plural = _("daily shifts in opinion")
         constraints = [
-            models.UniqueConstraint(fields=["concern", "day"], name="discussions_dailyshift_once")
+            models.UniqueConstraint(
+                fields=["concern", "day", "shard"], name="discussions_dailyshift_once_per_shard"
+            ),
+            models.CheckConstraint(
+                condition=Q(shard__lt=SHIFT_SHARDS), name="discussions_dailyshift_shard_valid"
+            ),
         ]
 
     def __str__(self):
         return f"{self.concern} {self.day}: {self.justified_change:+d}/{self.overblown_change:+d}"
+
+    @staticmethod
+    def shard_of(user_id):
+        """The row a fan's votes add to: one fan's changes always meet on one row."""
+        return (user_id or 0) % SHIFT_SHARDS
 
 
 class EpochSeconds(models.Func):
@@ -414,6 +459,12 @@ class CommentQuerySet(models.QuerySet):
 
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def counts_by_concern(self):
+        """{concern pk: how many of these comments} in one grouped query."""
+        return dict(
+            self.order_by().values("concern").annotate(n=Count("pk")).values_list("concern", "n")
+        )
 
     def threads_to_show(self):
         """Return top-level comments that are visible or still carry visible replies.

@@ -7,15 +7,22 @@ is worked out on first use, so a part costs only the queries it needs.
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Effect, SeasonUpdate
 from notifications.models import Follow
 
+from .caching import CSRF_PLACEHOLDER, RANKING_SECONDS, cached
 from .charts import daily_tallies, opinion_chart, sparkline
 from .forms import FRESH_REPLY, CommentForm
 from .models import Comment, Concern, DailyShift, Sort, Stance, Verdict, Vote
@@ -33,6 +40,27 @@ SWITCH_LABELS = {
     Verdict.JUSTIFIED: _("Change to “justified”"),
     Verdict.OVERBLOWN: _("Change to “overblown”"),
 }
+# What is cached under a content version is dropped after this long (seconds):
+# by then a newer version has long replaced it, or it is built again.
+CONTENT_SECONDS = 24 * 3600
+# The query parameters a concern page reads; a page asked for with any other is
+# built for that request alone, never shared (its links would carry them).
+PAGE_PARAMETERS = ("page", "sort", "stance")
+
+
+def comment_counts():
+    """{concern pk: visible comments}, counted once per content version."""
+    return cached(
+        ("comment-counts",), lambda: Comment.objects.visible().counts_by_concern(), CONTENT_SECONDS
+    )
+
+
+def count_comments(concerns):
+    """Give each concern its `comment_count`, as with_comment_counts() would, from the cache."""
+    counts = comment_counts()
+    for concern in concerns:
+        concern.comment_count = counts.get(concern.pk, 0)
+    return concerns
 
 
 def results_visible_to(user, concerns):
@@ -94,6 +122,55 @@ class Option:
     current: bool
 
 
+class Viewer(StrEnum):
+    """Who reads a page of threads, as far as what they may press on it differs."""
+
+    # Suspended fans too: nothing to press, but their own comments (see own_controls).
+    READER = "reader"
+    # Signed in, email not confirmed: may report and mark helpful, not reply.
+    UNCONFIRMED = "unconfirmed"
+    FAN = "fan"
+
+
+@dataclass(frozen=True)
+class SharedThreads:
+    """A page of threads rendered for every visitor of one kind, as the cache keeps it."""
+
+    html: str
+    # (pk, author pk) of every comment in it, to find the visitor's own.
+    comments: tuple
+    empty: bool
+    has_newer: bool
+
+
+class _SharedView:
+    """What the threads' template reads of the page when it renders them for everyone.
+
+    It offers every comment's controls as they are for a visitor of this kind
+    who wrote none of them and marked none as helpful; ConcernPage puts each
+    fan's own controls in afterwards.
+    """
+
+    def __init__(self, page):
+        self.page = page
+        self.concern = page.concern
+        self.here = page.here
+        self.reply_options = page.reply_options
+        self.threads = page.threads
+        self.older_url = page.older_url
+
+    def controls(self, comment):
+        may_act = comment.is_visible and self.page.viewer != Viewer.READER
+        return Controls(
+            reply=may_act and self.page.viewer == Viewer.FAN,
+            edit=False,
+            delete=False,
+            report=may_act,
+            mark_helpful=may_act,
+            marked_helpful=False,
+        )
+
+
 @dataclass(frozen=True)
 class Side:
     """The best arguments for one side of a fear."""
@@ -125,6 +202,18 @@ class ConcernPage:
     def render(self, part="", *, status=200, **extra):
         """Answer with the page, or one part of it for htmx (a partial's name or path)."""
         return _render(self.request, self, part, status, extra)
+
+    @cached_property
+    def comment_form_html(self):
+        """The comment form's fields: a blank form is the same for everyone, drawn once."""
+
+        def draw():
+            return render_to_string("includes/_form_fields.html", {"form": self.comment_form})
+
+        if self.comment_form.is_bound:
+            return mark_safe(draw())  # rendered by our template, escaped there
+        key = ("comment-form", self.concern.pk, get_language())
+        return mark_safe(cached(key, draw, CONTENT_SECONDS))  # as above
 
     # The fan
 
@@ -226,6 +315,31 @@ class ConcernPage:
         )
         return opinion_chart(daily_tallies(shifts), self.news)
 
+    @cached_property
+    def chart_html(self):
+        """The chart drawn once for its tally, day, language and news, then kept.
+
+        Its last point is the current tally and every earlier day is settled,
+        so those name it; repairs that rewrite past days change the content
+        version (discussions.tallies).
+        """
+        tally = self.tally
+        key = (
+            "chart",
+            self.concern.pk,
+            get_language(),
+            timezone.localdate(),
+            tally.justified,
+            tally.overblown,
+            ",".join(str(effect.pk) for effect in self.news),
+        )
+        html = cached(
+            key,
+            lambda: render_to_string("includes/_opinion_chart.html", {"chart": self.chart}),
+            CONTENT_SECONDS,
+        )
+        return mark_safe(html)  # rendered by our template, escaped there
+
     # The comments
 
     @cached_property
@@ -245,6 +359,10 @@ class ConcernPage:
     @property
     def stances(self):
         return [Option(value, label, value == self.stance) for value, label in Stance.choices]
+
+    @cached_property
+    def comment_count(self):
+        return comment_counts().get(self.concern.pk, 0)
 
     @property
     def loading_more(self):
@@ -291,6 +409,100 @@ class ConcernPage:
         ]
 
     @cached_property
+    def older_url(self):
+        """The query for the next page of threads, or "" on the last page."""
+        if not self.comments.has_next():
+            return ""
+        query = self.request.GET.copy()
+        query["page"] = self.comments.next_page_number()
+        return f"?{query.urlencode()}"
+
+    @cached_property
+    def viewer(self):
+        if not self.may_take_part:
+            return Viewer.READER
+        return Viewer.FAN if self.may_post else Viewer.UNCONFIRMED
+
+    @cached_property
+    def _shared_query(self):
+        """The query string in a fixed order, or None when it holds a parameter pages ignore."""
+        query = self.request.GET
+        if any(name not in PAGE_PARAMETERS or len(query.getlist(name)) != 1 for name in query):
+            return None
+        return "&".join(f"{name}={query[name]}" for name in sorted(query))
+
+    @cached_property
+    def shared_threads(self):
+        """This page of threads as every visitor of this kind sees it, from the cache.
+
+        New, edited, deleted and hidden comments change the content version,
+        so they show at once; the "top" order is ranked again every
+        RANKING_SECONDS, as its scores decay with time.
+        """
+        if self._shared_query is None:
+            return self._render_threads()
+        key = (
+            "threads",
+            self.concern.pk,
+            get_language(),
+            self.viewer,
+            self.loading_more,
+            self._shared_query,
+        )
+        return cached(key, self._render_threads, RANKING_SECONDS)
+
+    def _render_threads(self):
+        html = render_to_string(
+            "includes/_comment_page.html",
+            {"page": _SharedView(self), "csrf_token": CSRF_PLACEHOLDER},
+        )
+        comments = []
+        stack = list(self.threads)
+        while stack:
+            thread = stack.pop()
+            comments.append((thread.comment.pk, thread.comment.author_id))
+            stack.extend(thread.replies)
+        return SharedThreads(
+            html, tuple(comments), empty=not self.threads, has_newer=self.comments.has_previous()
+        )
+
+    @cached_property
+    def comment_page_html(self):
+        """The shared page of threads with this visitor's own controls and CSRF token put in."""
+        html = self.own_controls(self.shared_threads)
+        if CSRF_PLACEHOLDER in html:
+            # Only pages with forms ask for a token: anonymous pages set no cookie.
+            html = html.replace(CSRF_PLACEHOLDER, get_token(self.request))
+        return mark_safe(html)  # rendered by our templates, escaped there
+
+    def own_controls(self, shared):
+        """Put the fan's controls on the comments they wrote or marked helpful."""
+        html = shared.html
+        if self.fan is None:
+            return html
+        on_page = {pk for pk, _author in shared.comments}
+        own = {pk for pk, author in shared.comments if author == self.fan.pk}
+        differs = own | (self.helpful_marked & on_page)
+        if not differs:
+            return html
+        for comment in Comment.objects.with_helpful_counts().filter(pk__in=differs):
+            before, found, rest = html.partition(f"<!--actions {comment.pk}-->")
+            if not found:
+                continue  # a placeholder: nothing to press
+            _shared, _end, after = rest.partition(f"<!--/actions {comment.pk}-->")
+            actions = render_to_string(
+                "includes/_comment_actions.html",
+                {
+                    "comment": comment,
+                    "controls": self.controls(comment),
+                    "here": self.here,
+                    "csrf_token": CSRF_PLACEHOLDER,
+                },
+            )
+            html = before + actions + after
+        return html
+
+    @cached_property
     def posted(self):
         """The comment just posted, as a thread of its own at its depth in the page."""
         comment = (
@@ -328,20 +540,52 @@ class ConcernPage:
 
     @cached_property
     def best_arguments(self):
-        """The most helpful top-level comments on each side, side by side."""
-        visible = self.concern.comments.visible().top_level().select_related("author")
+        """The most helpful top-level comments on each side, side by side.
+
+        Ranking every comment is kept for RANKING_SECONDS (or until the
+        content changes); the few comments it names are read each time.
+        """
+
+        def rank():
+            visible = Comment.objects.filter(concern=self.concern).visible().top_level()
+            return [
+                (
+                    stance.value,
+                    list(
+                        visible.filter(stance=stance)
+                        .ranked(Sort.TOP)
+                        .values_list("pk", flat=True)[:BEST_ARGUMENTS_PER_SIDE]
+                    ),
+                )
+                for stance in (Stance.JUSTIFIED, Stance.OVERBLOWN)
+            ]
+
+        ranking = cached(("best", self.concern.pk), rank, RANKING_SECONDS)
+        comments = Comment.objects.select_related("author").in_bulk(
+            [pk for _stance, pks in ranking for pk in pks]
+        )
         return [
-            Side(
-                stance,
-                stance.label,
-                list(visible.filter(stance=stance).ranked(Sort.TOP)[:BEST_ARGUMENTS_PER_SIDE]),
-            )
-            for stance in (Stance.JUSTIFIED, Stance.OVERBLOWN)
+            Side(stance, Stance(stance).label, [comments[pk] for pk in pks if pk in comments])
+            for stance, pks in ranking
         ]
 
     @property
     def has_best_arguments(self):
         return any(side.comments for side in self.best_arguments)
+
+
+def _sparkline(concern):
+    """A fear's small line, drawn once per day and tally (its last point is the tally)."""
+    tally = concern.tally
+
+    def draw():
+        shifts = DailyShift.objects.filter(concern=concern).values_list(
+            "day", "justified_change", "overblown_change"
+        )
+        return sparkline(daily_tallies(shifts))
+
+    key = ("sparkline", concern.pk, timezone.localdate(), tally.justified, tally.overblown)
+    return cached(key, draw, CONTENT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -373,7 +617,7 @@ class ArticlePage:
 
     @cached_property
     def _concerns(self):
-        return list(self.article.concerns.with_tallies()) if self.article else []
+        return count_comments(list(self.article.concerns.with_tallies())) if self.article else []
 
     @cached_property
     def _visible(self):
@@ -382,15 +626,8 @@ class ArticlePage:
     @cached_property
     def cards(self):
         """The fears, ranked by the low end of their 95% range, then those hiding results."""
-        shifts = {}
-        for concern_id, *row in DailyShift.objects.filter(concern__in=self._visible).values_list(
-            "concern", "day", "justified_change", "overblown_change"
-        ):
-            shifts.setdefault(concern_id, []).append(tuple(row))
         cards = [
-            FearCard(c, True, sparkline(daily_tallies(shifts.get(c.pk, []))))
-            if c.pk in self._visible
-            else FearCard(c, False)
+            FearCard(c, True, _sparkline(c)) if c.pk in self._visible else FearCard(c, False)
             for c in self._concerns
         ]
         ranked = sorted(

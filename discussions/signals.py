@@ -1,15 +1,25 @@
 """What discussions does when something it depends on changes elsewhere.
 
 accounts may not import discussions (docs/architecture.md), so deleting a fan
-cannot call into it; discussions listens instead, from DiscussionsConfig.ready.
+cannot call into it, and news and moderation write rows the pages show;
+discussions listens instead, from DiscussionsConfig.ready.
 """
 
 from django.conf import settings
-from django.db.models.signals import post_delete, pre_delete
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from .models import Vote, VoteEvent
+from news.models import SeasonUpdate, UpdateEffect
+
+from .caching import content_changed
+from .models import Article, Comment, CommentRevision, Concern, HelpfulMark, Vote, VoteEvent
 from .tallies import drop_empty_days, lock_votes, withdraw
+
+# Rows that pages show besides tallies: a write to any of them changes the
+# content version (discussions.caching). Subclasses count too: moderation
+# saves comments through a proxy model.
+CONTENT = (Article, Concern, Comment, CommentRevision, HelpfulMark, SeasonUpdate, UpdateEffect)
 
 
 @receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_leaving")
@@ -36,3 +46,16 @@ def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
 def drop_days_only_the_fan_made(sender, instance, **kwargs):
     # Only now is their history gone, and that of every fan deleted with them.
     drop_empty_days(getattr(instance, "_days_left_by_votes", set()))
+
+
+@receiver(post_save, dispatch_uid="discussions.content_saved")
+@receiver(post_delete, dispatch_uid="discussions.content_deleted")
+def content_written(sender, instance, **kwargs):
+    """Make cached pages and fragments stale when something they show is written.
+
+    A fan deleted goes too: their name leaves every comment they wrote.
+    """
+    if isinstance(instance, CONTENT) or (
+        kwargs["signal"] is post_delete and isinstance(instance, get_user_model())
+    ):
+        content_changed()

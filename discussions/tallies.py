@@ -21,6 +21,7 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 
+from .caching import content_changed
 from .models import DailyShift, Verdict, Vote, VoteEvent
 
 BATCH = 5000
@@ -63,7 +64,9 @@ def withdraw(events):
     changes = shifts_in(events)
     for (concern_id, day), (j, o) in changes.items():
         if j or o:
-            DailyShift.objects.filter(concern_id=concern_id, day=day).update(
+            # The day's shards are summed on reading, so any one of them can give it back.
+            first = DailyShift.objects.filter(concern_id=concern_id, day=day).order_by("shard")
+            DailyShift.objects.filter(pk__in=first.values("pk")[:1]).update(
                 justified_change=F("justified_change") - j,
                 overblown_change=F("overblown_change") - o,
             )
@@ -90,10 +93,24 @@ def drop_empty_days(touched):
             created_at__lt=end,
         )
     )
-    empty = Q(pk__in=[])
-    for concern_id, day in touched - remaining.keys():
-        empty |= Q(concern_id=concern_id, day=day)
-    DailyShift.objects.filter(empty, justified_change=0, overblown_change=0).delete()
+    gone = _days_of(touched - remaining.keys())
+    empty = {(concern_id, day) for concern_id, day, j, o in gone.per_day() if (j, o) == (0, 0)}
+    _days_of(empty).delete()
+
+
+def _days_of(keys):
+    """The shift rows of these (concern pk, day) pairs, as one query of few terms.
+
+    One IN list per concern, not one OR per day: SQLite refuses an expression
+    a thousand terms deep.
+    """
+    by_concern = {}
+    for concern_id, day in keys:
+        by_concern.setdefault(concern_id, set()).add(day)
+    wanted = Q(pk__in=[])
+    for concern_id, days in by_concern.items():
+        wanted |= Q(concern_id=concern_id, day__in=sorted(days))
+    return DailyShift.objects.filter(wanted)
 
 
 @transaction.atomic
@@ -105,6 +122,8 @@ def forget_votes(users):
     events.delete()
     _total, deleted = Vote.objects.filter(user__in=users).delete()
     drop_empty_days(touched)
+    # Past days changed, which the chart's cache key does not see.
+    content_changed()
     return deleted.get(Vote._meta.label, 0)
 
 
@@ -218,13 +237,7 @@ def corrections(drift, now):
 def days_against_history():
     """Return a DayDrift for each (concern, day) whose shift differs from the history's."""
     expected = shifts_in(VoteEvent.objects.all())
-    rows = DailyShift.objects.all()
-    stored = {
-        (concern_id, day): (j, o)
-        for concern_id, day, j, o in rows.values_list(
-            "concern_id", "day", "justified_change", "overblown_change"
-        )
-    }
+    stored = {(concern_id, day): (j, o) for concern_id, day, j, o in DailyShift.objects.per_day()}
     drift = []
     for key in sorted(expected.keys() | stored.keys()):
         before, after = stored.get(key, (0, 0)), expected.get(key, (0, 0))
@@ -285,6 +298,9 @@ def reconcile():
         drift.events_written += len(VoteEvent.objects.bulk_create(batch))
     drift.days = days_against_history()
     _write_days(drift.days)
+    if drift:
+        # Past days may have changed, which the chart's cache key does not see.
+        content_changed()
     return drift
 
 
@@ -330,29 +346,13 @@ def _record_casts(concern_ids):
 
 
 def _write_days(days):
-    """Give each drifted day the history's figures; a day with no history loses its row."""
-    wanted = {(d.concern_id, d.day): d for d in days}
-    rows = DailyShift.objects.filter(
-        concern__in={d.concern_id for d in days}, day__in={d.day for d in days}
-    )
-    changed, dropped = [], []
-    for shift in rows:
-        drift = wanted.pop((shift.concern_id, shift.day), None)
-        if drift is None:
-            continue
-        if not drift.in_history:
-            dropped.append(shift.pk)
-            continue
-        shift.justified_change, shift.overblown_change = drift.expected
-        changed.append(shift)
-    DailyShift.objects.bulk_update(
-        changed, ["justified_change", "overblown_change"], batch_size=BATCH
-    )
-    DailyShift.objects.filter(pk__in=dropped).delete()
+    """Give each drifted day the history's figures, on one row; a day with no history has none."""
+    _days_of((d.concern_id, d.day) for d in days).delete()
     DailyShift.objects.bulk_create(
         (
             DailyShift(concern_id=d.concern_id, day=d.day, justified_change=j, overblown_change=o)
-            for d in wanted.values()
+            for d in days
+            if d.in_history
             for j, o in [d.expected]
         ),
         batch_size=BATCH,

@@ -34,7 +34,7 @@ from .authoring import (
 )
 from .forms import CommentEditForm, CommentForm, VoteForm, reply_options
 from .models import Article, Comment, Concern
-from .pages import ArticlePage, ConcernPage, results_visible_to
+from .pages import ArticlePage, ConcernPage, count_comments, results_visible_to
 from .voting import Outcome, cast_vote, keep_vote
 
 
@@ -301,7 +301,9 @@ def _concern_json(request, concern, visible):
 @require_GET
 def api_concern_list(request):
     """List every concern with its tally as JSON."""
-    concerns = list(Concern.objects.with_tallies().order_by("article", "position", "pk"))
+    concerns = count_comments(
+        list(Concern.objects.with_tallies().order_by("article", "position", "pk"))
+    )
     visible = results_visible_to(request.user, concerns)
     return JsonResponse([_concern_json(request, c, visible) for c in concerns], safe=False)
 
@@ -313,5 +315,6 @@ def api_concern_detail(request, slug):
     concern = Concern.objects.with_tallies().filter(slug=slug).first()
     if concern is None:
         return JsonResponse({"error": _("No concern with that slug.")}, status=404)
+    count_comments([concern])
     visible = results_visible_to(request.user, [concern])
     return JsonResponse(_concern_json(request, concern, visible))

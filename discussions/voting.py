@@ -42,22 +42,25 @@ def _change(verdict, amount):
     }
 
 
-def record_shift(concern, day, removed=None, added=None):
-    """Add a vote's effect to the day's running change, atomically."""
+def record_shift(concern, day, user_id, removed=None, added=None):
+    """Add a vote's effect to the day's running change, on the fan's shard, atomically."""
     changes = {"justified_change": 0, "overblown_change": 0}
     for verdict, amount in [(removed, -1), (added, 1)]:
         if verdict:
             for field, value in _change(verdict, amount).items():
                 changes[field] += value
     increments = {field: F(field) + value for field, value in changes.items()}
-    if DailyShift.objects.filter(concern=concern, day=day).update(**increments):
+    row = DailyShift.objects.filter(concern=concern, day=day, shard=DailyShift.shard_of(user_id))
+    if row.update(**increments):
         return
     try:
-        # Another fan's vote may create today's row first; then add to it.
+        # Another fan's vote may create this row first; then add to it.
         with transaction.atomic():
-            DailyShift.objects.create(concern=concern, day=day, **changes)
+            DailyShift.objects.create(
+                concern=concern, day=day, shard=DailyShift.shard_of(user_id), **changes
+            )
     except IntegrityError:
-        DailyShift.objects.filter(concern=concern, day=day).update(**increments)
+        row.update(**increments)
 
 
 def cast_vote(user, concern, verdict):
@@ -95,7 +98,7 @@ def cast_vote(user, concern, verdict):
                 verdict=verdict,
                 created_at=now,
             )
-            record_shift(concern, timezone.localdate(now), added=verdict)
+            record_shift(concern, timezone.localdate(now), user.pk, added=verdict)
             return Outcome.CAST
         if vote.verdict == verdict:
             return Outcome.UNCHANGED
@@ -110,7 +113,7 @@ def cast_vote(user, concern, verdict):
             previous_verdict=previous,
             created_at=now,
         )
-        record_shift(concern, timezone.localdate(now), removed=previous, added=verdict)
+        record_shift(concern, timezone.localdate(now), user.pk, removed=previous, added=verdict)
         return Outcome.CHANGED
 
 
@@ -124,7 +127,7 @@ def _clear(vote, concern, now):
         previous_verdict=vote.verdict,
         created_at=now,
     )
-    record_shift(concern, timezone.localdate(now), removed=vote.verdict)
+    record_shift(concern, timezone.localdate(now), vote.user_id, removed=vote.verdict)
 
 
 def clear_all_votes(user, now):
@@ -241,12 +244,16 @@ def _replay(user_id, concern_id, steps, events, shifts):
 
 
 def _add_shifts(shifts):
-    """Add {(concern pk, day): [justified, overblown]} to the daily shifts, existing rows too."""
+    """Add {(concern pk, day): [justified, overblown]} to the daily shifts, existing rows too.
+
+    A replayed day goes on its first shard: only live votes race for rows.
+    """
     existing = {
         (concern_id, day): pk
         for pk, concern_id, day in DailyShift.objects.filter(
             concern__in={concern_id for concern_id, _ in shifts},
             day__in={day for _, day in shifts},
+            shard=0,
         ).values_list("pk", "concern", "day")
     }
     fresh = []

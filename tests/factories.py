@@ -4,6 +4,9 @@ import itertools
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
@@ -132,3 +135,14 @@ def make_vote(concern, user=None, verdict="justified"):
     user = user or make_user()
     cast_vote(user, concern, verdict)
     return user
+
+
+def count_queries(client, url):
+    """Queries the page runs with nothing cached, then with its fragments cached."""
+    cache.clear()
+    counts = []
+    for _ in ("cold", "warm"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    return counts

@@ -54,10 +54,8 @@ def vote_on(day, user, concern, verdict):
 
 
 def shifts(concern):
-    rows = DailyShift.objects.filter(concern=concern).values_list(
-        "day", "justified_change", "overblown_change"
-    )
-    return {day: (justified, overblown) for day, justified, overblown in rows}
+    rows = DailyShift.objects.filter(concern=concern).per_day()
+    return {day: (justified, overblown) for _, day, justified, overblown in rows}
 
 
 # --- the page ---------------------------------------------------------------------------

@@ -1,10 +1,8 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from discussions.models import Comment
-from tests.factories import make_comment, make_concern, make_user
+from tests.factories import count_queries, make_comment, make_concern, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -161,12 +159,6 @@ def test_out_of_range_page_shows_last_page(client, concern):
     response = client.get(concern.get_absolute_url() + "?page=999")
     assert response.status_code == 200
     assert [thread.comment for thread in response.context["page"].threads] == comments[4::-1]
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def add_threads(concern, total):

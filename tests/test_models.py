@@ -14,6 +14,7 @@ from tests.factories import (
     make_moderator,
     make_update,
     make_user,
+    make_vote,
 )
 
 pytestmark = pytest.mark.django_db
@@ -140,18 +141,20 @@ def test_empty_tally_shows_zero_percent():
     assert Tally(0, 0).overblown_percent == 0
 
 
-def test_with_tallies_counts_votes_and_only_visible_comments(concern):
+def test_with_tallies_counts_votes(concern):
     for verdict in ["justified", "justified", "overblown"]:
-        Vote.objects.create(user=make_user(), concern=concern, verdict=verdict)
+        make_vote(concern, verdict=verdict)
+    assert Concern.objects.with_tallies().get(pk=concern.pk).tally == Tally(2, 1)
+
+
+def test_with_comment_counts_counts_only_visible_comments(concern):
     make_comment(concern)
     make_comment(concern, status=Comment.Status.HIDDEN)
-    annotated = Concern.objects.with_tallies().get(pk=concern.pk)
-    assert annotated.tally == Tally(2, 1)
-    assert annotated.comment_count == 1
+    assert Concern.objects.with_comment_counts().get(pk=concern.pk).comment_count == 1
 
 
 def test_tally_without_annotation_matches_rows(concern):
-    Vote.objects.create(user=make_user(), concern=concern, verdict="overblown")
+    make_vote(concern, verdict="overblown")
     assert Concern.objects.get(pk=concern.pk).tally == Tally(0, 1)
 
 

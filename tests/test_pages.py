@@ -5,7 +5,6 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import Vote
 from news.models import SeasonUpdate, UpdateEffect
 from tests.factories import (
     PASSWORD,
@@ -13,7 +12,7 @@ from tests.factories import (
     make_comment,
     make_concern,
     make_update,
-    make_user,
+    make_vote,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +38,7 @@ def test_home_shows_article_attribution_and_summary(client, article):
 def test_home_shows_each_concern_with_tally_and_comment_count(client, article):
     concern = make_concern(article, title="Tired tropes")
     for verdict in ["justified", "justified", "justified", "overblown"]:
-        Vote.objects.create(user=make_user(), concern=concern, verdict=verdict)
+        make_vote(concern, verdict=verdict)
     make_comment(concern)
     html = client.get("/").text
     assert "Tired tropes" in html
@@ -127,7 +126,7 @@ def test_unpublished_update_detail_is_404(client, db, fields):
 
 
 def test_api_lists_concerns_with_tallies(client, concern):
-    Vote.objects.create(user=make_user(), concern=concern, verdict="overblown")
+    make_vote(concern, verdict="overblown")
     make_comment(concern)
     make_comment(concern, status="hidden")
     data = client.get("/api/concerns/").json()

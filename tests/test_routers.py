@@ -4,7 +4,9 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from aouad.pagecache import AnonymousPageCacheMiddleware
 from aouad.routers import PIN_COOKIE, PrimaryReplicaRouter, ReplicaReadsMiddleware
+from discussions.caching import fresh_reads
 from discussions.models import Vote
 
 ROUTER = PrimaryReplicaRouter()
@@ -74,3 +76,23 @@ def test_a_replica_url_adds_a_mirrored_database():
         DATABASE_REPLICA_URL="postgres://u@10.0.0.7:5432/aouad",
     )
     assert result.stdout.split() == ["10.0.0.7", "default"], result.stderr
+
+
+def test_what_fills_a_cache_reads_the_primary(with_replica):
+    def fill():
+        with fresh_reads():
+            assert ROUTER.db_for_read(Vote) == "default"
+
+    assert read_from(RequestFactory().get("/"), then=fill)[0] == "replica"
+
+
+def test_an_anonymous_page_kept_in_the_cache_is_read_from_the_primary(with_replica, settings, db):
+    settings.TALLY_FRESH_SECONDS = 1
+    seen = {}
+
+    def view(request):
+        seen["db"] = ROUTER.db_for_read(Vote)
+        return HttpResponse()
+
+    AnonymousPageCacheMiddleware(ReplicaReadsMiddleware(view))(RequestFactory().get("/"))
+    assert seen["db"] == "default"

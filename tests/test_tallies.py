@@ -39,11 +39,8 @@ def vote_at(moment, user, concern, verdict):
 
 
 def shifts(concern):
-    return sorted(
-        DailyShift.objects.filter(concern=concern).values_list(
-            "day", "justified_change", "overblown_change"
-        )
-    )
+    """The concern's change per day, its shards summed."""
+    return [(day, j, o) for _, day, j, o in DailyShift.objects.filter(concern=concern).per_day()]
 
 
 def chart(concern):
@@ -157,7 +154,8 @@ def test_a_verdict_changed_in_a_shell_is_recorded_as_a_change(concern, history):
 
 def test_a_tampered_day_is_reported_and_rewritten(concern, history):
     day = timezone.localdate(days_ago(3))
-    DailyShift.objects.filter(concern=concern, day=day).update(justified_change=7)
+    DailyShift.objects.filter(concern=concern, day=day).delete()
+    DailyShift.objects.create(concern=concern, day=day, justified_change=7)
     stray = day - datetime.timedelta(days=9)
     DailyShift.objects.create(concern=concern, day=stray, overblown_change=2)
     with pytest.raises(CommandError, match="2 day"):

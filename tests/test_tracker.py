@@ -5,10 +5,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
 from django.db.models import Sum
 from django.template.loader import render_to_string
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from discussions.models import DailyShift, Tally, Vote, VoteEvent, wilson_interv
 from discussions.voting import cast_vote, keep_vote
 from news.models import NewsStatus, SeasonUpdate, UpdateEffect, UpdateState
 from tests.factories import (
+    count_queries,
     make_article,
     make_concern,
     make_curator,
@@ -143,7 +142,7 @@ def test_votes_write_daily_shifts_that_sum_to_the_votes(concern):
         Vote.objects.filter(verdict="justified").count(),
         Vote.objects.filter(verdict="overblown").count(),
     )
-    assert DailyShift.objects.count() == 1
+    assert DailyShift.objects.values("day").distinct().count() == 1
 
 
 def test_keeping_a_vote_moves_nothing_on_the_chart(fan, concern):
@@ -179,7 +178,22 @@ def test_chart_places_line_and_update_marker(concern):
     chart = opinion_chart(tallies, concern.update_effects.public().select_related("update"))
     assert chart.lines == ["40.0,102.0 628.0,57.0"]
     assert [(m.title, m.x, m.effect) for m in chart.markers] == [("Seoul", 628.0, "confirms")]
-    assert [row.percent for row in chart.rows] == [50.0, 75.0]
+    assert chart.rows[-1].percent == 75.0
+
+
+def test_chart_table_holds_each_months_closing_tally():
+    shifts = [
+        (datetime.date(2026, 9, 3), 1, 1),
+        (datetime.date(2026, 9, 20), 2, 0),
+        (datetime.date(2026, 11, 2), 0, 4),
+    ]
+    tallies = daily_tallies(shifts, today=datetime.date(2026, 11, 5))
+    rows = opinion_chart(tallies, []).rows
+    # October had no votes; November's row is its tally so far.
+    assert [(row.day, row.justified, row.overblown) for row in rows] == [
+        (datetime.date(2026, 9, 30), 3, 1),
+        (datetime.date(2026, 11, 5), 3, 5),
+    ]
 
 
 def test_sparkline_is_empty_without_votes():
@@ -191,7 +205,7 @@ def test_concern_page_draws_chart_with_table_and_marker(client, concern):
     make_update(title="Filming wraps", effects=[(concern, "eases")])
     html = client.get(concern.get_absolute_url()).text
     assert '<polyline class="chart-line"' in html or '<circle class="chart-dot"' in html
-    assert "Closing tally on each day with votes" in html
+    assert "Closing tally of each month with votes" in html
     marker = html.split('class="chart-marker effect-eases"', 1)[1]
     assert "Filming wraps" in marker.split("</title>", 1)[0]
 
@@ -387,12 +401,6 @@ def test_simulate_history_writes_consistent_rows(db):
     totals = DailyShift.objects.aggregate(j=Sum("justified_change"), o=Sum("overblown_change"))
     assert totals["j"] + totals["o"] == Vote.objects.count() == 200
     assert VoteEvent.objects.count() == 200
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_home_and_concern_queries_do_not_grow_with_history(fan_client, fan):

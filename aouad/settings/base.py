@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "aouad.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything else reads the session or the database: a hit is served here.
+    "aouad.pagecache.AnonymousPageCacheMiddleware",
     # Before anything reads the database (the session is the first).
     "aouad.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -390,6 +392,10 @@ def redis_cache(url):
         }
     }
 
+
+# Anonymous visitors get whole pages from the cache (aouad.pagecache); the
+# tally on such a page is at most this many seconds old. 0 caches no page.
+TALLY_FRESH_SECONDS = 1
 
 CACHES = (
     redis_cache(REDIS_URL)

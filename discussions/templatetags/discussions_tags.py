@@ -29,12 +29,6 @@ def comment_thread(context, thread):
     }
 
 
-@register.inclusion_tag("includes/_opinion_chart.html")
-def opinion_chart(chart):
-    """Render the opinion-over-time chart with its data table."""
-    return {"chart": chart}
-
-
 @register.inclusion_tag("includes/_sparkline.html")
 def sparkline_of(card):
     """Render a fear's small % justified line for the home page (a pages.FearCard)."""

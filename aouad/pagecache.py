@@ -1,0 +1,139 @@
+"""Whole pages for anonymous visitors, served from the cache before any other work.
+
+On news day most readers are not signed in and read the same few pages. An
+anonymous page shows nothing of its visitor: no CSRF token (the language form
+needs none), no session, no messages. So such a page is built once, kept whole
+and served to every anonymous visitor asking for the same thing, as Discourse
+does for its anonymous visitors. What makes two pages differ is in the key: the
+host and scheme (links in the API are absolute), the path, the known query
+parameters, the language, and the content version (`discussions.caching`),
+which every content write replaces, so new, edited, deleted and hidden comments
+show to everyone at once. Tallies are the one thing allowed to lag: a page is
+served for at most `settings.TALLY_FRESH_SECONDS` after it began to be built,
+so the tally it shows is never older than that (0 keeps no page).
+
+A visitor with a session or a message waiting, an htmx request, a query this
+module does not know and anything but a plain 200 answer go through as usual
+and are never kept. A page is built with reads from the primary database, so
+a replica that lags cannot fill the cache with what was just replaced. When the
+cache is down, every page is built as if none were cached.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from discussions.caching import content_version, fresh_reads
+
+# The pages kept whole, with the query parameters each understands; any other
+# parameter, or a longer value, and the page is built for that visitor alone.
+PAGES = {
+    "discussions:home": (),
+    "discussions:article-detail": (),
+    "discussions:concern-detail": ("page", "sort", "stance"),
+    "discussions:api-concern-list": (),
+    "discussions:api-concern-detail": (),
+}
+MAX_VALUE_LENGTH = 12
+HEADER = "X-Page-Cache"
+# Set by the server or by later middleware for each answer, never replayed.
+NOT_KEPT = {"set-cookie", "date", "x-request-id", HEADER.lower()}
+
+
+def _key(request):
+    """The cache key for this request, or None when it must not be served from the cache."""
+    if request.method != "GET" or request.headers.get("HX-Request"):
+        return None
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
+        request.COOKIES
+    ):
+        return None
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    known = PAGES.get(match.view_name)
+    if known is None:
+        return None
+    query = []
+    for name in sorted(request.GET):
+        values = request.GET.getlist(name)
+        if name not in known or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
+            return None
+        query.append(f"{name}={values[0]}")
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None
+    language = translation.get_language_from_request(request)
+    return ":".join(
+        [
+            "page",
+            content_version(),
+            language,
+            request.scheme,
+            host,
+            request.path,
+            "&".join(query),
+        ]
+    )
+
+
+def _keepable(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # Whatever asked for a CSRF token put the visitor's own in the page.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous visitors' pages whole from the cache; build and keep them on a miss."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fresh_for = settings.TALLY_FRESH_SECONDS
+        key = _key(request) if fresh_for else None
+        if key is None:
+            return self.get_response(request)
+        kept = cache.get(key)
+        if kept is not None and time.time() - kept["built_at"] < fresh_for:
+            return self._replay(kept)
+        built_at = time.time()
+        with fresh_reads():
+            response = self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        if _keepable(request, response):
+            kept = {
+                "built_at": built_at,
+                "headers": [
+                    (name, value)
+                    for name, value in response.items()
+                    if name.lower() not in NOT_KEPT
+                ],
+                "content": response.content,
+            }
+            # Expiry only frees memory; freshness is checked against built_at.
+            cache.set(key, kept, fresh_for + 1)
+            response[HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def _replay(kept):
+        response = HttpResponse(kept["content"])
+        for name, value in kept["headers"]:
+            response[name] = value
+        response[HEADER] = "hit"
+        return response

@@ -1,0 +1,88 @@
+"""What the discussion's pages keep in the cache, and how nothing stale is read from it.
+
+Two kinds of change, two rules:
+
+- Content (comments and their helpful marks, concerns, articles, Season 2 news,
+  who wrote what) changes rarely and must show to everyone at once. Every such
+  write changes one content version when its transaction commits
+  (`content_changed`, called from `discussions.signals`), and everything cached
+  from content is keyed by that version, so a stale copy is never asked for
+  again. The version is a random token, not a counter, so a cache that lost it
+  (restarted, evicted) can never come back to an old version's copies.
+- Tallies change many times a second on news day. A whole page that shows one
+  is served for at most `settings.TALLY_FRESH_SECONDS` after its tally was
+  read (`aouad.pagecache`); fragments never hold a tally, and the chart is keyed by
+  the tally it was drawn for.
+
+A copy filled just after a change must not come from a replica that has not
+caught up, so fills read the primary (`fresh_reads`, honoured by
+`aouad.routers`). When the cache is down every read misses and pages are built
+as if nothing were cached.
+"""
+
+import contextlib
+import contextvars
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "discussions:content-version"
+# Rankings that decay with time (the "top" sort, the best arguments) are
+# recomputed at least this often (seconds), even when nothing is written.
+RANKING_SECONDS = 300
+# What a fragment renders in place of the visitor's CSRF token; each request
+# puts its own in (a cached form must work for whoever it is served to).
+CSRF_PLACEHOLDER = "csrf-token-of-the-visitor-8f1d2c"
+
+_fresh = contextvars.ContextVar("discussions_fresh_reads", default=False)
+
+
+def reads_must_be_fresh():
+    """Whether the code running now fills a cache and so must read the primary."""
+    return _fresh.get()
+
+
+@contextlib.contextmanager
+def fresh_reads():
+    """Read the primary database inside this block, whatever the request would read."""
+    token = _fresh.set(True)
+    try:
+        yield
+    finally:
+        _fresh.reset(token)
+
+
+def content_version():
+    """The token naming the content as it stands; a new one after every content write."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # The first reader after a restart: whoever adds first names the version.
+        cache.add(VERSION_KEY, secrets.token_hex(8), None)
+        version = cache.get(VERSION_KEY) or secrets.token_hex(8)
+    return version
+
+
+def _new_version():
+    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+
+
+def content_changed():
+    """Make every cached copy of content stale, now and again when the transaction commits.
+
+    A page filled between the two still read the old rows and kept them under
+    the first new version; the second leaves them behind.
+    """
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def cached(key, build, timeout):
+    """Return the value cached under `key` (a tuple), or build it from the primary and keep it."""
+    full_key = ":".join(str(part) for part in ("discussions", content_version(), *key))
+    value = cache.get(full_key)
+    if value is None:
+        with fresh_reads():
+            value = build()
+        cache.set(full_key, value, timeout)
+    return value
