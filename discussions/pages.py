@@ -6,6 +6,7 @@ properties, so an inline answer never disagrees with the page; each property
 is worked out on first use, so a part costs only the queries it needs.
 """
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -46,6 +47,10 @@ CONTENT_SECONDS = 24 * 3600
 # The query parameters a concern page reads; a page asked for with any other is
 # built for that request alone, never shared (its links would carry them).
 PAGE_PARAMETERS = ("page", "sort", "stance")
+# Runs of white space that hold a line break, between the templates' tags. A
+# comment's own line breaks are <br> by then (linebreaksbr), and a shared page
+# of threads holds no filled-in textarea or <pre>.
+BLANKS = re.compile(r"[ \t]*\n\s*")
 
 
 def comment_counts():
@@ -125,7 +130,9 @@ class Option:
 class Viewer(StrEnum):
     """Who reads a page of threads, as far as what they may press on it differs."""
 
-    # Suspended fans too: nothing to press, but their own comments (see own_controls).
+    # Not signed in: nothing to press, and no fan's own controls to put in.
+    ANONYMOUS = "anonymous"
+    # Suspended fans: nothing to press, but their own comments (see own_controls).
     READER = "reader"
     # Signed in, email not confirmed: may report and mark helpful, not reply.
     UNCONFIRMED = "unconfirmed"
@@ -159,8 +166,12 @@ class _SharedView:
         self.threads = page.threads
         self.older_url = page.older_url
 
+    @property
+    def bare(self):
+        return self.page.viewer == Viewer.ANONYMOUS
+
     def controls(self, comment):
-        may_act = comment.is_visible and self.page.viewer != Viewer.READER
+        may_act = comment.is_visible and self.page.viewer not in (Viewer.ANONYMOUS, Viewer.READER)
         return Controls(
             reply=may_act and self.page.viewer == Viewer.FAN,
             edit=False,
@@ -417,8 +428,14 @@ class ConcernPage:
         query["page"] = self.comments.next_page_number()
         return f"?{query.urlencode()}"
 
+    # Only pages of threads shared with anonymous readers leave out the empty
+    # slots where a reply or a fan's own controls go.
+    bare = False
+
     @cached_property
     def viewer(self):
+        if self.fan is None:
+            return Viewer.ANONYMOUS
         if not self.may_take_part:
             return Viewer.READER
         return Viewer.FAN if self.may_post else Viewer.UNCONFIRMED
@@ -456,6 +473,9 @@ class ConcernPage:
             "includes/_comment_page.html",
             {"page": _SharedView(self), "csrf_token": CSRF_PLACEHOLDER},
         )
+        # The templates' indentation and blank lines are a fifth of a page of
+        # threads; one line break keeps the space between inline elements.
+        html = BLANKS.sub("\n", html)
         comments = []
         stack = list(self.threads)
         while stack:
@@ -499,7 +519,7 @@ class ConcernPage:
                     "csrf_token": CSRF_PLACEHOLDER,
                 },
             )
-            html = before + actions + after
+            html = before + BLANKS.sub("\n", actions) + after
         return html
 
     @cached_property

@@ -13,6 +13,7 @@ urlpatterns = [
     path("concerns/<slug:slug>/follow/", views.follow, name="concern-follow"),
     path("concerns/<slug:slug>/feed/", feeds.ConcernFeed(), name="concern-feed"),
     path("concerns/<slug:slug>/comments/", views.comment_create, name="comment-create"),
+    path("comments/<int:pk>/reply/", views.comment_reply, name="comment-reply"),
     path("comments/<int:pk>/helpful/", views.helpful, name="comment-helpful"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment-edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),

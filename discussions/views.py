@@ -82,9 +82,12 @@ def _signed_in_post(view):
 
 
 @_signed_in_post
-@refuse_when_suspended
 def vote(request, concern):
-    """Cast, change or clear the signed-in fan's verdict."""
+    """Cast, change or clear the signed-in fan's verdict.
+
+    cast_vote refuses a suspended fan itself, under the fan's lock; a check
+    here too would cost every vote one more query on news day.
+    """
     form = VoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, form.errors["verdict"][0])
@@ -187,6 +190,29 @@ def comment_create(request, concern):
     if wait:
         response["Retry-After"] = str(wait)
     return response
+
+
+@login_required
+@refuse_when_suspended
+def comment_reply(request, pk):
+    """The form to reply to a comment: put in place for htmx, a page of its own without it.
+
+    Threads carry a link here rather than a form under every comment, so a
+    page of fifty threads stays light; the form posts to comment_create.
+    """
+    parent = get_object_or_404(
+        Comment.objects.visible().select_related("concern", "author"), pk=pk
+    )
+    request.user.refuse_if_unconfirmed()
+    context = {
+        "comment": parent,
+        "concern": parent.concern,
+        "reply_options": reply_options(),
+        "opened": True,
+    }
+    if request.htmx:
+        return render(request, "includes/_reply_form.html", context)
+    return render(request, "discussions/comment_reply.html", context)
 
 
 def _posted_inline(request, comment):

@@ -2,7 +2,14 @@ import pytest
 from django.urls import reverse
 
 from discussions.models import Comment
-from tests.factories import count_queries, make_comment, make_concern, make_user
+from tests.factories import (
+    count_queries,
+    make_comment,
+    make_concern,
+    make_newcomer,
+    make_suspension,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +182,61 @@ def test_concern_page_query_count_does_not_grow_with_comments(fan_client):
     assert count_queries(fan_client, small.get_absolute_url()) == count_queries(
         fan_client, large.get_absolute_url()
     )
+
+
+# --- the reply form, fetched on demand ---------------------------------------------
+
+
+def reply_url(comment):
+    return reverse("discussions:comment-reply", args=[comment.pk])
+
+
+def test_threads_link_to_the_reply_form_instead_of_carrying_one(fan_client, concern):
+    comment = make_comment(concern)
+    html = fan_client.get(concern.get_absolute_url()).text
+    assert f'href="/comments/{comment.pk}/reply/"' in html
+    assert f'id="reply-body-{comment.pk}"' not in html
+
+
+def test_the_reply_form_asks_anonymous_visitors_to_log_in(client, concern):
+    comment = make_comment(concern)
+    response = client.get(reply_url(comment))
+    assert response.url == f"/accounts/login/?next=/comments/{comment.pk}/reply/"
+
+
+def test_the_reply_form_is_refused_to_a_suspended_fan(fan_client, fan, concern):
+    make_suspension(fan)
+    assert fan_client.get(reply_url(make_comment(concern))).status_code == 403
+
+
+def test_the_reply_form_is_a_page_of_its_own_without_javascript(fan_client, concern):
+    comment = make_comment(concern, body="The school was the point")
+    html = fan_client.get(reply_url(comment)).text
+    assert "The school was the point" in html
+    assert f'<textarea class="form-control" id="reply-body-{comment.pk}"' in html
+    assert f'name="parent" value="{comment.pk}"' in html
+
+
+def test_the_reply_form_comes_alone_and_open_for_htmx(fan_client, concern):
+    comment = make_comment(concern)
+    html = fan_client.get(reply_url(comment), HTTP_HX_REQUEST="true").text
+    assert html.lstrip().startswith(f'<details class="reply" id="reply-{comment.pk}" open>')
+    assert "autofocus" in html and "<html" not in html
+
+
+def test_a_reply_sent_from_the_reply_page_lands_under_its_parent(fan_client, concern):
+    parent = make_comment(concern)
+    post_comment(fan_client, concern, body="Sent from its own page", parent=str(parent.pk))
+    assert Comment.objects.get(body="Sent from its own page").parent == parent
+
+
+def test_a_hidden_comment_has_no_reply_form(fan_client, concern):
+    comment = make_comment(concern, status=Comment.Status.HIDDEN)
+    assert fan_client.get(reply_url(comment)).status_code == 404
+
+
+def test_a_fan_who_has_not_confirmed_their_address_is_asked_to(client, concern):
+    client.force_login(make_newcomer())
+    response = client.get(reply_url(make_comment(concern)))
+    assert response.status_code == 403
+    assert "Confirm" in response.text

@@ -169,6 +169,7 @@ def signed_in_pages(client, site):
         "comment-edit": client.get(f"/comments/{site['own'].pk}/edit/"),
         "comment-delete": client.get(f"/comments/{site['own'].pk}/delete/"),
         "report": client.get(f"/comments/{site['root'].pk}/report/"),
+        "reply": client.get(f"/comments/{site['root'].pk}/reply/"),
         "comment-errors": client.post(comment_url, {"body": " ", "stance": "undecided"}),
         "account-email": client.get("/accounts/email/"),
         "account-email-errors": client.post(
@@ -195,6 +196,7 @@ def htmx_answers(client, site):
     return {
         "load-more": client.get(f"{base}/", HTTP_HX_TARGET="load-more", **HTMX),
         "vote": client.post(f"{base}/vote/", {"verdict": "overblown"}, **HTMX),
+        "reply-form": client.get(f"/comments/{root.pk}/reply/", **HTMX),
         "keep": client.post(f"{base}/keep/", **HTMX),
         "unfollow": client.post(f"{base}/follow/", {"follow": "0"}, **HTMX),
         "helpful": client.post(f"/comments/{root.pk}/helpful/", {"next": f"{base}/"}, **HTMX),

@@ -324,15 +324,11 @@ def test_forms_on_the_shared_threads_carry_each_fans_own_token(concern):
     first, second = age_account(make_user("first")), age_account(make_user("second"))
     signed_in(first).get(concern.get_absolute_url())
     visitor = signed_in(second, enforce_csrf_checks=True)
-    html = visitor.get(concern.get_absolute_url()).text
-    reply_form = html.split(f'id="reply-{comment.pk}"', 1)[1]
-    token = reply_form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-    response = visitor.post(
-        f"/concerns/{concern.slug}/comments/",
-        {"csrfmiddlewaretoken": token, "body": "A reply", "stance": "undecided"}
-        | {"parent": comment.pk},
-    )
+    actions = actions_of(visitor.get(concern.get_absolute_url()).text, comment)
+    token = actions.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = visitor.post(f"/comments/{comment.pk}/helpful/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
+    assert comment.helpful_marks.filter(user=second).exists()
 
 
 def test_a_fan_without_a_confirmed_address_may_report_but_not_reply(concern):
@@ -340,4 +336,19 @@ def test_a_fan_without_a_confirmed_address_may_report_but_not_reply(concern):
     unconfirmed = make_newcomer("unconfirmed")
     html = signed_in(unconfirmed).get(concern.get_absolute_url()).text
     assert "Report" in actions_of(html, comment)
-    assert f'id="reply-{comment.pk}"' not in html
+    assert f"/comments/{comment.pk}/reply/" not in html
+
+
+def test_anonymous_threads_leave_out_the_slots_only_fans_use(concern):
+    parent = make_comment(concern, body="Top")
+    leaf = make_comment(parent=parent, body="Leaf")
+    html = anonymous(concern.get_absolute_url()).text
+    assert f'id="replies-{parent.pk}"' in html
+    assert f'id="replies-{leaf.pk}"' not in html
+    assert "<!--actions" not in html
+
+
+def test_shared_threads_keep_a_comments_own_spacing(concern):
+    make_comment(concern, body="Two  spaces and\na new line")
+    html = anonymous(concern.get_absolute_url()).text
+    assert "Two  spaces and<br>a new line" in html

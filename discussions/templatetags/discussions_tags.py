@@ -24,6 +24,8 @@ def comment_thread(context, thread):
         "here": page.here,
         "reply_options": page.reply_options,
         "csrf_token": context.get("csrf_token"),
+        # Anonymous readers can neither reply nor act: no empty slots for either.
+        "bare": page.bare,
         # Replies render through this tag again and need the page too.
         "page": page,
     }
