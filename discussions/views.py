@@ -200,9 +200,7 @@ def comment_reply(request, pk):
     Threads carry a link here rather than a form under every comment, so a
     page of fifty threads stays light; the form posts to comment_create.
     """
-    parent = get_object_or_404(
-        Comment.objects.visible().select_related("concern", "author"), pk=pk
-    )
+    parent = get_object_or_404(Comment.objects.visible().select_related("concern", "author"), pk=pk)
     request.user.refuse_if_unconfirmed()
     context = {
         "comment": parent,
