@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from news.models import Effect, SeasonUpdate
+from news.models import Effect, SeasonUpdate, news_status_of
 from notifications.models import Follow
 
 from .caching import CSRF_PLACEHOLDER, RANKING_SECONDS, cached
@@ -285,24 +285,26 @@ class ConcernPage:
 
     @cached_property
     def news(self):
-        return self.concern.update_effects.public().select_related("update")
+        """The public effects on this fear, newest update first, read once for the page."""
+        return list(self.concern.update_effects.public().select_related("update"))
 
     @cached_property
     def news_status(self):
-        return self.news.news_status()
+        return news_status_of(effect.effect for effect in self.news)
 
     @cached_property
     def reconsider(self):
         """The newest decisive update published since the fan last voted, if any."""
         if self.user_vote is None:
             return None
-        return (
-            self.news.filter(
-                effect__in=[Effect.CONFIRMS, Effect.EASES],
-                update__published_at__gt=self.user_vote.confirmed_at,
-            )
-            .select_related("update")
-            .first()
+        return next(
+            (
+                effect
+                for effect in self.news
+                if effect.effect in (Effect.CONFIRMS, Effect.EASES)
+                and effect.update.published_at > self.user_vote.confirmed_at
+            ),
+            None,
         )
 
     @property
@@ -562,8 +564,8 @@ class ConcernPage:
     def best_arguments(self):
         """The most helpful top-level comments on each side, side by side.
 
-        Ranking every comment is kept for RANKING_SECONDS (or until the
-        content changes); the few comments it names are read each time.
+        Ranking every comment is kept for RANKING_SECONDS, or until the
+        content changes.
         """
 
         def rank():
@@ -580,14 +582,17 @@ class ConcernPage:
                 for stance in (Stance.JUSTIFIED, Stance.OVERBLOWN)
             ]
 
-        ranking = cached(("best", self.concern.pk), rank, RANKING_SECONDS)
-        comments = Comment.objects.select_related("author").in_bulk(
-            [pk for _stance, pks in ranking for pk in pks]
-        )
-        return [
-            Side(stance, Stance(stance).label, [comments[pk] for pk in pks if pk in comments])
-            for stance, pks in ranking
-        ]
+        def sides():
+            ranking = rank()
+            comments = Comment.objects.select_related("author").in_bulk(
+                [pk for _stance, pks in ranking for pk in pks]
+            )
+            return [
+                Side(stance, Stance(stance).label, [comments[pk] for pk in pks])
+                for stance, pks in ranking
+            ]
+
+        return cached(("best", self.concern.pk, get_language()), sides, RANKING_SECONDS)
 
     @property
     def has_best_arguments(self):

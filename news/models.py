@@ -154,6 +154,21 @@ class NewsStatus(models.TextChoices):
     OPEN = "open", _("Open")
 
 
+def news_status_of(effects):
+    """Sum effects up: confirmed or eased when the news agrees, contested when it
+    pulls both ways, open while nothing decisive has been published.
+    """
+    effects = set(effects)
+    confirms, eases = Effect.CONFIRMS in effects, Effect.EASES in effects
+    if confirms and eases:
+        return NewsStatus.CONTESTED
+    if confirms:
+        return NewsStatus.CONFIRMED
+    if eases:
+        return NewsStatus.EASED
+    return NewsStatus.OPEN
+
+
 class UpdateEffectQuerySet(models.QuerySet):
     def public(self):
         """Return effects of updates the public may see, newest update first."""
@@ -163,18 +178,8 @@ class UpdateEffectQuerySet(models.QuerySet):
         ).order_by("-update__published_at", "-update__pk")
 
     def news_status(self):
-        """Sum these effects up: confirmed or eased when the news agrees, contested
-        when it pulls both ways, open while nothing decisive has been published.
-        """
-        effects = set(self.values_list("effect", flat=True))
-        confirms, eases = Effect.CONFIRMS in effects, Effect.EASES in effects
-        if confirms and eases:
-            return NewsStatus.CONTESTED
-        if confirms:
-            return NewsStatus.CONFIRMED
-        if eases:
-            return NewsStatus.EASED
-        return NewsStatus.OPEN
+        """Sum these effects up (see news_status_of)."""
+        return news_status_of(self.values_list("effect", flat=True))
 
 
 class UpdateEffect(models.Model):
