@@ -108,13 +108,40 @@ class User(AbstractUser):
         """
         type(self).objects.select_for_update(no_key=True).filter(pk=self.pk).exists()
 
+    def lock_to_act(self):
+        """Lock the account as lock() does, and refuse a suspended or unconfirmed fan.
+
+        The checks ride on the locking query: one round trip instead of three
+        for every vote and comment, which on news day queue behind each other.
+        Raises Suspended or EmailUnconfirmed, having changed nothing.
+        """
+        suspensions = self.suspensions.model.objects.active().filter(user=models.OuterRef("pk"))
+        addresses = self.emailaddress_set.model.objects.filter(
+            user=models.OuterRef("pk"), verified=True
+        )
+        suspended, verified = (
+            type(self)
+            .objects.select_for_update(no_key=True)
+            .filter(pk=self.pk)
+            .annotate(suspended=models.Exists(suspensions), verified=models.Exists(addresses))
+            .values_list("suspended", "verified")
+            .get()
+        )
+        if suspended:
+            self.refuse_if_suspended()  # reads the suspension, to say until when
+        self.__dict__["has_confirmed_email"] = self._email_rule_met(verified)
+        self.refuse_if_unconfirmed()
+
+    def _email_rule_met(self, verified):
+        return not self.email_confirmation_required or self.is_staff or verified
+
     @cached_property
     def has_confirmed_email(self):
         """Whether the fan may vote and comment as far as their email is concerned.
 
         Staff are exempt: their accounts are made or promoted by a superuser.
         """
-        if not self.email_confirmation_required or self.is_staff:
+        if self._email_rule_met(verified=False):
             return True
         return self.emailaddress_set.filter(verified=True).exists()
 

@@ -120,9 +120,7 @@ def post_comment(
         raise ValueError(f"Unknown stance {stance!r}")
     with transaction.atomic():
         # One fan's comments queue up, so two tabs cannot both pass the limits.
-        author.lock()
-        author.refuse_if_suspended()
-        author.refuse_if_unconfirmed()
+        author.lock_to_act()
         if parent is not None:
             parent = _reply_target(parent, concern)
         if posted_at is None:

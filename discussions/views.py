@@ -86,10 +86,12 @@ def vote(request, concern):
     """Cast, change or clear the signed-in fan's verdict.
 
     cast_vote refuses a suspended fan itself, under the fan's lock; a check
-    here too would cost every vote one more query on news day.
+    here too would cost every vote one more query on news day. Only a vote
+    that cast_vote never sees asks here, so a suspended fan hears why first.
     """
     form = VoteForm(request.POST)
     if not form.is_valid():
+        request.user.refuse_if_suspended()
         messages.error(request, form.errors["verdict"][0])
         return redirect(concern)
     verdict = form.cleaned_data["verdict"]

@@ -74,9 +74,7 @@ def cast_vote(user, concern, verdict):
     if verdict != CLEAR and verdict not in Verdict.values:
         raise ValueError(f"Unknown verdict {verdict!r}")
     with transaction.atomic():
-        user.lock()
-        user.refuse_if_suspended()
-        user.refuse_if_unconfirmed()
+        user.lock_to_act()
         # Counted after the database checks, so a refused vote uses up nothing.
         enforce("vote", user.pk, TOO_FAST)
         now = timezone.now()
@@ -86,8 +84,8 @@ def cast_vote(user, concern, verdict):
                 return Outcome.NOTHING_TO_CLEAR
             _clear(vote, concern, now)
             return Outcome.CLEARED
-        follow_automatically(user, concern)
         if vote is None:
+            follow_automatically(user, concern)
             Vote.objects.create(
                 user=user, concern=concern, verdict=verdict, created_at=now, confirmed_at=now
             )
