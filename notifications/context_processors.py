@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .delivery import deliver_update_notifications
+from .delivery import deliver_update_notifications_lately
 
 
 def unread_notifications(request):
@@ -10,7 +10,7 @@ def unread_notifications(request):
         return {}
 
     def count():
-        deliver_update_notifications(user)
+        deliver_update_notifications_lately(user)
         return user.notifications.unread().count()
 
     return {"unread_notifications": SimpleLazyObject(count)}

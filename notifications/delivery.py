@@ -1,12 +1,17 @@
 """Following concerns and telling fans what happened since."""
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from news.models import UpdateEffect
+from news.signals import news_version
 
 from .models import Follow, Notification, NotificationKind
+
+# How long the unread badge may miss news that went public at its set time.
+RECHECK_SECONDS = 60
 
 
 @transaction.atomic
@@ -116,6 +121,21 @@ def deliver_update_notifications(user):
     _deliver_news(
         {"concern__follows__user": user}, known={"update__notifications__recipient": user}
     )
+
+
+def deliver_update_notifications_lately(user):
+    """deliver_update_notifications for the badge on every page, at most once a minute.
+
+    The full check is the heaviest query of a fan's page; it runs again at
+    once when an update is written (news_version), and otherwise when
+    RECHECK_SECONDS have passed, for updates that went public at their
+    scheduled time. The notifications page itself always checks.
+    """
+    key = f"notifications:news-checked:{user.pk}"
+    version = news_version()
+    if cache.get(key) != version:
+        deliver_update_notifications(user)
+        cache.set(key, version, RECHECK_SECONDS)
 
 
 def deliver_update(update):

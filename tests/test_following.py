@@ -1,3 +1,5 @@
+import time
+
 import feedparser
 import pytest
 from django.utils import timezone
@@ -216,3 +218,27 @@ def test_pages_announce_their_feeds(client, concern):
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert f'href="/concerns/{concern.slug}/feed/"' in html
     assert 'href="/updates/feed/"' in client.get("/").text
+
+
+def test_the_unread_badge_counts_news_at_once_when_it_is_published(fan_client, fan, concern):
+    follow_concern(fan, concern)
+    assert "1 unread" not in fan_client.get("/").text
+    publish_now((concern, "eases"))
+    assert "1 unread" in fan_client.get("/").text
+
+
+def test_the_unread_badge_finds_news_gone_public_on_schedule_within_a_minute(
+    fan_client, fan, concern, monkeypatch
+):
+    # A minute, shortened to a second.
+    monkeypatch.setattr("notifications.delivery.RECHECK_SECONDS", 1)
+    follow_concern(fan, concern)
+    update = make_update(
+        effects=[(concern, "eases")], published_at=timezone.now() + timezone.timedelta(hours=1)
+    )
+    fan_client.get("/")
+    # Its moment passes: nothing is written, so the badge learns of it on its next check.
+    SeasonUpdate.objects.filter(pk=update.pk).update(published_at=timezone.now())
+    assert "1 unread" not in fan_client.get("/").text
+    time.sleep(1.1)
+    assert "1 unread" in fan_client.get("/").text
