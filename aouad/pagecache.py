@@ -30,7 +30,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from discussions.caching import content_version, fresh_reads
+from discussions.caching import content_version, fresh_reads, one_version_per_request
 
 # The pages kept whole, with the query parameters each understands; any other
 # parameter, or a longer value, and the page is built for that visitor alone.
@@ -137,3 +137,14 @@ class AnonymousPageCacheMiddleware:
             response[name] = value
         response[HEADER] = "hit"
         return response
+
+
+class ContentVersionMiddleware:
+    """Read the content version once per request, not once per cached fragment."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with one_version_per_request():
+            return self.get_response(request)

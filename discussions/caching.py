@@ -53,18 +53,44 @@ def fresh_reads():
         _fresh.reset(token)
 
 
+_request_version = contextvars.ContextVar("discussions_content_version", default=None)
+
+
+@contextlib.contextmanager
+def one_version_per_request():
+    """Read the content version once for everything this request caches.
+
+    A page asks for it with every fragment; within one request it is the
+    version as the request began, or the one its own writes made.
+    """
+    token = _request_version.set({})
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
 def content_version():
     """The token naming the content as it stands; a new one after every content write."""
+    memo = _request_version.get()
+    if memo is not None and "version" in memo:
+        return memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
         # The first reader after a restart: whoever adds first names the version.
         cache.add(VERSION_KEY, secrets.token_hex(8), None)
         version = cache.get(VERSION_KEY) or secrets.token_hex(8)
+    if memo is not None:
+        memo["version"] = version
     return version
 
 
 def _new_version():
-    cache.set(VERSION_KEY, secrets.token_hex(8), None)
+    version = secrets.token_hex(8)
+    cache.set(VERSION_KEY, version, None)
+    memo = _request_version.get()
+    if memo is not None:
+        memo["version"] = version
 
 
 def content_changed():

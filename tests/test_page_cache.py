@@ -1,11 +1,13 @@
 """Pages through the cache: every promise the uncached pages keep, kept when served from it."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import translation
 
 from aouad import pagecache
 from discussions.authoring import delete_comment, edit_comment, mark_helpful, post_comment
+from discussions.caching import VERSION_KEY
 from moderation.decisions import hide_comments
 from news.publishing import publish_update
 from tests.factories import (
@@ -352,3 +354,17 @@ def test_shared_threads_keep_a_comments_own_spacing(concern):
     make_comment(concern, body="Two  spaces and\na new line")
     html = anonymous(concern.get_absolute_url()).text
     assert "Two  spaces and<br>a new line" in html
+
+
+def test_a_fans_page_reads_the_content_version_once(concern, fan_client, monkeypatch):
+    make_comment(concern)
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    fan_client.get(concern.get_absolute_url())
+    assert reads.count(VERSION_KEY) == 1

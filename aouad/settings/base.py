@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything else reads the session or the database: a hit is served here.
+    "aouad.pagecache.ContentVersionMiddleware",
     "aouad.pagecache.AnonymousPageCacheMiddleware",
     # Before anything reads the database (the session is the first).
     "aouad.routers.ReplicaReadsMiddleware",
