@@ -170,6 +170,20 @@ def test_embedded_default_is_sqlite():
     assert result.stdout.split()[0] == "django.db.backends.sqlite3"
 
 
+CACHE_OF = "import aouad.settings.dev as s; print(s.CACHES['default']['BACKEND'])"
+
+
+def test_development_processes_share_one_cache():
+    # runserver, the task worker and `make demo` must see each other's changes.
+    result = run_python(CACHE_OF, REDIS_URL="")
+    assert result.stdout.strip() == "django.core.cache.backends.filebased.FileBasedCache"
+
+
+def test_development_uses_redis_when_given_one():
+    result = run_python(CACHE_OF, REDIS_URL="redis://127.0.0.1:6379/5")
+    assert result.stdout.strip() == "aouad.cache.FailOpenRedisCache"
+
+
 SETTINGS_MODULE_OF = "import os, {entry}; print(os.environ['DJANGO_SETTINGS_MODULE'])"
 
 
