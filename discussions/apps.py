@@ -7,4 +7,6 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Discussions")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import signals  # (connects the receivers it decorates)
+
+        signals.connect_content_receivers()

@@ -5,6 +5,7 @@ cannot call into it, and news and moderation write rows the pages show;
 discussions listens instead, from DiscussionsConfig.ready.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -48,14 +49,26 @@ def drop_days_only_the_fan_made(sender, instance, **kwargs):
     drop_empty_days(getattr(instance, "_days_left_by_votes", set()))
 
 
-@receiver(post_save, dispatch_uid="discussions.content_saved")
-@receiver(post_delete, dispatch_uid="discussions.content_deleted")
-def content_written(sender, instance, **kwargs):
+def content_written(sender, **kwargs):
     """Make cached pages and fragments stale when something they show is written.
 
     A fan deleted goes too: their name leaves every comment they wrote.
     """
-    if isinstance(instance, CONTENT) or (
-        kwargs["signal"] is post_delete and isinstance(instance, get_user_model())
-    ):
-        content_changed()
+    content_changed()
+
+
+def connect_content_receivers():
+    """Listen to writes of CONTENT models and their proxies, one sender at a time.
+
+    Not to every model: a post_delete receiver for any sender would stop
+    Django deleting rows of every other model in bulk (it would load each row
+    to send the signal), such as the log-in records retention deletes.
+    """
+    senders = {model for model in apps.get_models() if issubclass(model, CONTENT)}
+    for model in senders:
+        label = model._meta.label_lower
+        post_save.connect(content_written, sender=model, dispatch_uid=f"content-saved:{label}")
+        post_delete.connect(content_written, sender=model, dispatch_uid=f"content-deleted:{label}")
+    post_delete.connect(
+        content_written, sender=get_user_model(), dispatch_uid="content-deleted:fan"
+    )
