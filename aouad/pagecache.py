@@ -19,6 +19,7 @@ a replica that lags cannot fill the cache with what was just replaced. When the
 cache is down, every page is built as if none were cached.
 """
 
+import functools
 import time
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from discussions.caching import content_version, fresh_reads, one_version_per_request
+from discussions.caching import fresh_reads, one_version_per_request, read_with_version
 
 # The pages kept whole, with the query parameters each understands; any other
 # parameter, or a longer value, and the page is built for that visitor alone.
@@ -47,19 +48,28 @@ HEADER = "X-Page-Cache"
 NOT_KEPT = {"set-cookie", "date", "x-request-id", HEADER.lower()}
 
 
+@functools.lru_cache(maxsize=4096)
+def _view_name(path):
+    """The URL name a path resolves to, or None; remembered, as pages are asked for often."""
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None
+
+
 def _key(request):
-    """The cache key for this request, or None when it must not be served from the cache."""
+    """The cache key for this request, or None when it must not be served from the cache.
+
+    The content version is not in it: a kept page names its version inside,
+    so one round trip reads both (discussions.caching.read_with_version).
+    """
     if request.method != "GET" or request.headers.get("HX-Request"):
         return None
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in (
         request.COOKIES
     ):
         return None
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return None
-    known = PAGES.get(match.view_name)
+    known = PAGES.get(_view_name(request.path_info))
     if known is None:
         return None
     query = []
@@ -73,17 +83,7 @@ def _key(request):
     except DisallowedHost:
         return None
     language = translation.get_language_from_request(request)
-    return ":".join(
-        [
-            "page",
-            content_version(),
-            language,
-            request.scheme,
-            host,
-            request.path,
-            "&".join(query),
-        ]
-    )
+    return ":".join(["page", language, request.scheme, host, request.path, "&".join(query)])
 
 
 def _keepable(request, response):
@@ -108,8 +108,12 @@ class AnonymousPageCacheMiddleware:
         key = _key(request) if fresh_for else None
         if key is None:
             return self.get_response(request)
-        kept = cache.get(key)
-        if kept is not None and time.time() - kept["built_at"] < fresh_for:
+        version, kept = read_with_version(key)
+        if (
+            kept is not None
+            and kept["version"] == version
+            and time.time() - kept["built_at"] < fresh_for
+        ):
             return self._replay(kept)
         built_at = time.time()
         with fresh_reads():
@@ -117,6 +121,9 @@ class AnonymousPageCacheMiddleware:
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         if _keepable(request, response):
             kept = {
+                # The version as the page began to be built: a write meanwhile
+                # replaces it, and the page is not served again.
+                "version": version,
                 "built_at": built_at,
                 "headers": [
                     (name, value)

@@ -85,6 +85,24 @@ def content_version():
     return version
 
 
+def read_with_version(key):
+    """The content version and the value cached under `key`, read in one round trip.
+
+    For what keeps its version inside the value rather than in its key (the
+    whole pages of aouad.pagecache, read on every anonymous request).
+    """
+    memo = _request_version.get()
+    if memo is not None and "version" in memo:
+        return memo["version"], cache.get(key)
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = content_version()
+    elif memo is not None:
+        memo["version"] = version
+    return version, found.get(key)
+
+
 def _new_version():
     version = secrets.token_hex(8)
     cache.set(VERSION_KEY, version, None)
