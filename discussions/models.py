@@ -158,18 +158,19 @@ class Article(models.Model):
 
 
 class ConcernQuerySet(models.QuerySet):
-    def with_tallies(self):
-        """Annotate vote counts, summed from the daily shifts.
+    def with_tallies(self, since=None):
+        """Annotate vote counts, summed from the daily shifts (only from `since` on, if given).
 
         The shifts grow with days, not with votes (discussions.tallies keeps
         them equal to the vote rows), so this costs the same at a million votes.
         """
+        days = {} if since is None else {"day__gte": since}
 
         def sum_of(field):
             # A subquery per figure: joining shifts and comments in one query
             # would multiply the rows and the sums with them.
             summed = (
-                DailyShift.objects.filter(concern=OuterRef("pk"))
+                DailyShift.objects.filter(concern=OuterRef("pk"), **days)
                 .order_by()
                 .values("concern")
                 .annotate(n=Sum(field))
@@ -340,6 +341,16 @@ SHIFT_SHARDS = 8
 
 
 class DailyShiftQuerySet(models.QuerySet):
+    def sums_by_concern(self):
+        """{concern pk: (justified, overblown)} these rows add up to."""
+        return {
+            concern: (j, o)
+            for concern, j, o in self.order_by()
+            .values("concern")
+            .annotate(j=Sum("justified_change"), o=Sum("overblown_change"))
+            .values_list("concern", "j", "o")
+        }
+
     def per_day(self):
         """(concern pk, day, justified change, overblown change), the shards of a day summed."""
         return (

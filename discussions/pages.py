@@ -6,6 +6,7 @@ properties, so an inline answer never disagrees with the page; each property
 is worked out on first use, so a part costs only the queries it needs.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -58,6 +59,29 @@ def comment_counts():
     return cached(
         ("comment-counts",), lambda: Comment.objects.visible().counts_by_concern(), CONTENT_SECONDS
     )
+
+
+def with_current_tallies(concerns):
+    """Evaluate these concerns with their tallies: recent days summed now, older days kept.
+
+    Votes only ever add to the day they are cast on, so the days before
+    yesterday are settled: their sums are kept for the day (or until the
+    content version changes, which every rewrite of past days does), and the
+    database sums two days' rows, not a year's. Yesterday stays live for
+    votes that began before midnight and committed after it.
+    """
+    live_from = timezone.localdate() - datetime.timedelta(days=1)
+    concerns = list(concerns.with_tallies(since=live_from))
+    settled = cached(
+        ("settled-tallies", live_from),
+        lambda: DailyShift.objects.filter(day__lt=live_from).sums_by_concern(),
+        CONTENT_SECONDS,
+    )
+    for concern in concerns:
+        justified, overblown = settled.get(concern.pk, (0, 0))
+        concern.justified_count += justified
+        concern.overblown_count += overblown
+    return concerns
 
 
 def count_comments(concerns):
@@ -642,7 +666,9 @@ class ArticlePage:
 
     @cached_property
     def _concerns(self):
-        return count_comments(list(self.article.concerns.with_tallies())) if self.article else []
+        if self.article is None:
+            return []
+        return count_comments(with_current_tallies(self.article.concerns.all()))
 
     @cached_property
     def _visible(self):

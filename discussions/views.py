@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +34,13 @@ from .authoring import (
 )
 from .forms import CommentEditForm, CommentForm, VoteForm, reply_options
 from .models import Article, Comment, Concern
-from .pages import ArticlePage, ConcernPage, count_comments, results_visible_to
+from .pages import (
+    ArticlePage,
+    ConcernPage,
+    count_comments,
+    results_visible_to,
+    with_current_tallies,
+)
 from .voting import Outcome, cast_vote, keep_vote
 
 
@@ -49,7 +55,10 @@ def article_detail(request, slug):
 
 
 def _get_concern(slug):
-    return get_object_or_404(Concern.objects.with_tallies().select_related("article"), slug=slug)
+    found = with_current_tallies(Concern.objects.filter(slug=slug).select_related("article"))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def concern_detail(request, slug):
@@ -328,7 +337,7 @@ def _concern_json(request, concern, visible):
 def api_concern_list(request):
     """List every concern with its tally as JSON."""
     concerns = count_comments(
-        list(Concern.objects.with_tallies().order_by("article", "position", "pk"))
+        with_current_tallies(Concern.objects.order_by("article", "position", "pk"))
     )
     visible = results_visible_to(request.user, concerns)
     return JsonResponse([_concern_json(request, c, visible) for c in concerns], safe=False)
@@ -338,7 +347,7 @@ def api_concern_list(request):
 @require_GET
 def api_concern_detail(request, slug):
     """Return one concern with its tally as JSON."""
-    concern = Concern.objects.with_tallies().filter(slug=slug).first()
+    concern = next(iter(with_current_tallies(Concern.objects.filter(slug=slug))), None)
     if concern is None:
         return JsonResponse({"error": _("No concern with that slug.")}, status=404)
     count_comments([concern])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.limits import enforce
 from notifications.delivery import follow_automatically, follow_automatically_since
 
+from .caching import content_changed
 from .models import DailyShift, Verdict, Vote, VoteEvent
 from .tallies import lock_votes
 
@@ -198,6 +199,8 @@ def replay_history(ballots):
             Vote.objects.filter(pk__in=batch).update(updated_at=F("confirmed_at"))
         _add_shifts(shifts)
         follow_automatically_since(firsts)
+        # Past days changed, which pages keep summed (pages.with_current_tallies).
+        content_changed()
     return len(votes)
 
 

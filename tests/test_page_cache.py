@@ -3,11 +3,12 @@
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from aouad import pagecache
 from discussions.authoring import delete_comment, edit_comment, mark_helpful, post_comment
 from discussions.caching import VERSION_KEY
+from discussions.voting import replay_history
 from moderation.decisions import hide_comments
 from news.publishing import publish_update
 from tests.factories import (
@@ -368,3 +369,24 @@ def test_a_fans_page_reads_the_content_version_once(concern, fan_client, monkeyp
     monkeypatch.setattr(cache, "get", counting_get)
     fan_client.get(concern.get_absolute_url())
     assert reads.count(VERSION_KEY) == 1
+
+
+# --- tallies: settled days kept, recent days summed ------------------------------------------
+
+
+def test_a_tally_adds_kept_past_days_to_todays_votes(concern, fan_client):
+    long_ago = timezone.now() - timezone.timedelta(days=20)
+    past_fans = [make_user() for _ in range(3)]
+    replay_history({(fan.pk, concern.pk): [(long_ago, "overblown")] for fan in past_fans})
+    fan_client.get(concern.get_absolute_url())  # keeps the settled days
+    make_vote(concern, verdict="justified")
+    html = fan_client.get(concern.get_absolute_url()).text
+    assert "(1)" in html and "(3)" in html and "4 votes" in html
+
+
+def test_replayed_history_reaches_kept_tallies_at_once(concern):
+    url = f"/api/concerns/{concern.slug}/"
+    assert Client().get(url).json()["overblown"] == 0
+    long_ago = timezone.now() - timezone.timedelta(days=20)
+    replay_history({(make_user().pk, concern.pk): [(long_ago, "overblown")]})
+    assert anonymous(url).json()["overblown"] == 1
