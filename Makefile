@@ -55,7 +55,19 @@ test: $(VENV)/.installed-test $(CATALOGS) $(VNU_JAR)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
+# The site's pages, votes (tallies checked after), memory, and with SCALE=1 a
+# database of a million votes, each as a ratio to a reference page served by
+# the same gunicorn; PostgreSQL, Redis and wrk (bench/run.py has the knobs).
+# It builds its own databases (bench/fixtures.py) and needs nothing outside
+# this repository. Ends by itself and stops its servers on any way out; the
+# table also goes to bench/results/ (BENCH_RESULTS).
 bench: $(VENV)/.installed $(CATALOGS)
+	BENCH_SCALE=$(or $(SCALE),$(BENCH_SCALE)) $(BIN)/python bench/run.py
+
+# The quick one, in-process through Django's test client: median and worst time
+# and queries of the home and concern pages (SQLite unless DATABASE_URL is set).
+.PHONY: bench-pages
+bench-pages: $(VENV)/.installed $(CATALOGS)
 	$(BIN)/python bench/pages.py
 
 # Hostile requests at every URL, form and admin page, then schemathesis on the

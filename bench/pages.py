@@ -1,10 +1,11 @@
 """Time the home and concern pages on a year of history with 100,000 votes.
 
-Run with `make bench`. It builds its own database (an SQLite file under
-bench/, or DATABASE_URL if set), fills it with `seed` and `simulate_history`,
-then requests each page repeatedly through Django's test client, reporting
-the median and worst time and the number of queries. Nothing here is a pass
-or fail test; the figures go in the issue notes.
+Run with `make bench-pages` (`make bench` is bench/run.py, under load). It
+builds its own database (an SQLite file under bench/, or DATABASE_URL if set),
+fills it with `seed` and `simulate_history`, then requests each page
+repeatedly through Django's test client, reporting the median and worst time
+and the number of queries. Nothing here is a pass or fail test; the figures go
+in the issue notes.
 """
 
 import os

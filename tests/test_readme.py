@@ -345,11 +345,44 @@ def test_production_commands_run_as_printed(tmp_path):
 
 @needs_venv
 @once
+@pytest.mark.skipif(
+    not all(map(shutil.which, ["wrk", "psql", "redis-cli"])),
+    reason="make bench needs wrk, PostgreSQL's psql and redis-cli (apt-get install -y wrk)",
+)
 def test_make_bench_reports_pages_and_queries(tmp_path):
-    # The same command on a small history, so it takes seconds rather than minutes.
-    result = run("make bench", tmp_path, BENCH_VOTES="300", BENCH_DAYS="30", BENCH_ROUNDS="2")
-    assert result.returncode == 0, result.stderr
-    assert "queries" in result.stdout
+    # The same command with one short round on a small history, in a database and a Redis
+    # database of its own (a developer's bench and the tests use others): about a minute.
+    database = "aouad_bench_readme"
+    knobs = {
+        "ROUNDS": "1",
+        "DURATION": "1s",
+        "WARMUP": "1s",
+        "SIM_VOTES": "300",
+        "VOTE_FANS": "16",
+        "MEMORY_REQUESTS": "20,50",
+        "BENCH_SETUP": "1",
+        "BENCH_DATABASE": database,
+        "BENCH_REDIS_DB": "13",
+        "BENCH_RESULTS": str(tmp_path / "results"),
+    }
+    try:
+        result = run("make bench", tmp_path, **knobs)
+    finally:
+        drop = f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", drop], check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rows = {line.split("  ")[0]: line.split() for line in result.stdout.splitlines()}
+    # The reference: itself the unit, one query cold and warm, only 200s, no socket errors.
+    ratio, _, queries, statuses, failed = rows["reference"][-5:]
+    assert (ratio, queries, failed) == ("1.000", "1/1", "0/0") and statuses.startswith("200:")
+    for case in ["concern anonymous", "concern signed in", "home anonymous"]:
+        assert rows[case][-1] == "0/0", rows[case]
+    assert rows["votes"][-1].endswith("/0")  # refused votes (429, the vote limit) are "bad"
+    assert "- round 1: drift 0 " in result.stdout  # the votes case's tallies
+    assert "concern while voting, round 1: side load sent" in result.stdout
+    assert "drift 0 (API" in result.stdout.split("concern while voting, round 1:")[1]
+    assert "PROBLEMS" not in result.stdout
+    assert len(list((tmp_path / "results").glob("*.md"))) == 1
 
 
 @needs_venv
