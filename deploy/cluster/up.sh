@@ -245,16 +245,18 @@ fi
 "$NGINX" -q -t -p "$DIR/nginx" -e "$LOGS/nginx-error.log" -c "$DIR/nginx/nginx.conf"
 "$NGINX" -p "$DIR/nginx" -e "$LOGS/nginx-error.log" -c "$DIR/nginx/nginx.conf" </dev/null >>"$LOGS/nginx-error.log" 2>&1
 
-say "waiting for $URL/readyz"
+# Ready means "ok", not merely answering: the worker has also caught up with
+# the mail seeding queued (news published in the past is overdue at once).
+say "waiting for $URL/readyz to say ok"
 ready=
 for _ in $(seq 300); do
-  if curl -fsS -k -o /dev/null "$URL/readyz" 2>/dev/null; then
+  if curl -fsS -k "$URL/readyz" 2>/dev/null | grep -q '"status": "ok"'; then
     ready=1
     break
   fi
   sleep 0.1
 done
-[ -n "$ready" ] || die "$URL/readyz did not answer 200 in 30 s (see $LOGS/app1.log)"
+[ -n "$ready" ] || die "$URL/readyz did not say ok in 30 s: $(curl -sS -k "$URL/readyz" 2>&1) (see $LOGS/)"
 finished=1
 
 cat <<EOF
