@@ -15,7 +15,8 @@ so the tally it shows is never older than that (0 keeps no page).
 A visitor with a session or a message waiting, an htmx request, a query this
 module does not know and anything but a plain 200 answer go through as usual
 and are never kept. A page is built with reads from the primary database, so
-a replica that lags cannot fill the cache with what was just replaced. When the
+a replica that lags cannot fill the cache with what was just replaced; while
+the primary is out of reach it is built from the replica instead. When the
 cache is down, every page is built as if none were cached.
 """
 
@@ -31,6 +32,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from aouad import routers
 from discussions.caching import fresh_reads, one_version_per_request, read_with_version
 
 # The pages kept whole, with the query parameters each understands; any other
@@ -117,6 +119,11 @@ class AnonymousPageCacheMiddleware:
             return self._replay(kept)
         built_at = time.time()
         with fresh_reads():
+            response = self.get_response(request)
+        if response.status_code == 503 and routers.replica_configured():
+            # The primary is out of reach (aouad.views.server_error): the replica
+            # still has every page, and nothing is written while the primary is
+            # down, so what it shows is kept as usual.
             response = self.get_response(request)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         if _keepable(request, response):

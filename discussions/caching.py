@@ -16,7 +16,8 @@ Two kinds of change, two rules:
 
 A copy filled just after a change must not come from a replica that has not
 caught up, so fills read the primary (`fresh_reads`, honoured by
-`aouad.routers`). When the cache is down every read misses and pages are built
+`aouad.routers`); while the primary is out of reach, what the replica holds is
+shown but not kept. When the cache is down every read misses and pages are built
 as if nothing were cached.
 """
 
@@ -25,7 +26,7 @@ import contextvars
 import secrets
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 VERSION_KEY = "discussions:content-version"
 # Rankings that decay with time (the "top" sort, the best arguments) are
@@ -126,7 +127,12 @@ def cached(key, build, timeout):
     full_key = ":".join(str(part) for part in ("discussions", content_version(), *key))
     value = cache.get(full_key)
     if value is None:
-        with fresh_reads():
-            value = build()
+        try:
+            with fresh_reads():
+                value = build()
+        except (OperationalError, InterfaceError):
+            # The primary is out of reach (a restart, a failover): build from the
+            # replica, if there is one, for this request only, and keep nothing.
+            return build()
         cache.set(full_key, value, timeout)
     return value

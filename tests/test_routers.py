@@ -1,12 +1,13 @@
 """Reads go to the replica only where they cannot miss a fan's own write."""
 
 import pytest
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from aouad.pagecache import AnonymousPageCacheMiddleware
 from aouad.routers import PIN_COOKIE, PrimaryReplicaRouter, ReplicaReadsMiddleware
-from discussions.caching import fresh_reads
+from discussions.caching import cached, fresh_reads
 from discussions.models import Vote
 
 ROUTER = PrimaryReplicaRouter()
@@ -96,3 +97,41 @@ def test_an_anonymous_page_kept_in_the_cache_is_read_from_the_primary(with_repli
 
     AnonymousPageCacheMiddleware(ReplicaReadsMiddleware(view))(RequestFactory().get("/"))
     assert seen["db"] == "default"
+
+
+def test_while_the_primary_is_out_of_reach_an_anonymous_page_comes_from_the_replica(
+    with_replica, settings, db
+):
+    settings.TALLY_FRESH_SECONDS = 1
+    seen = []
+
+    def view(request):
+        seen.append(ROUTER.db_for_read(Vote))
+        # aouad.views.server_error answers 503 when the primary cannot be reached.
+        return HttpResponse(status=503 if seen[-1] == "default" else 200)
+
+    middleware = AnonymousPageCacheMiddleware(ReplicaReadsMiddleware(view))
+    response = middleware(RequestFactory().get("/"))
+    assert (response.status_code, seen) == (200, ["default", "replica"])
+
+
+def test_a_fragment_whose_primary_is_out_of_reach_is_read_from_the_replica_and_not_kept(
+    with_replica,
+):
+    reads = []
+
+    def build():
+        reads.append(ROUTER.db_for_read(Vote))
+        if reads[-1] == "default":
+            raise OperationalError("connection refused")
+        return "from the replica"
+
+    def page(request):
+        return HttpResponse(cached(("a-fragment",), build, 60))
+
+    for _ in range(2):
+        assert read_from(RequestFactory().get("/"), then=None)[0] == "replica"
+        assert ReplicaReadsMiddleware(page)(RequestFactory().get("/")).content == (
+            b"from the replica"
+        )
+    assert reads == ["default", "replica", "default", "replica"]
