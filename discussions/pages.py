@@ -195,15 +195,7 @@ class _SharedView:
         return self.page.viewer == Viewer.ANONYMOUS
 
     def controls(self, comment):
-        may_act = comment.is_visible and self.page.viewer not in (Viewer.ANONYMOUS, Viewer.READER)
-        return Controls(
-            reply=may_act and self.page.viewer == Viewer.FAN,
-            edit=False,
-            delete=False,
-            report=may_act,
-            mark_helpful=may_act,
-            marked_helpful=False,
-        )
+        return self.page.controls(comment, shared=True)
 
 
 @dataclass(frozen=True)
@@ -570,18 +562,22 @@ class ConcernPage:
             )
         )
 
-    def controls(self, comment):
-        """What the visitor may do with this comment."""
-        own = self.fan is not None and comment.author_id == self.fan.pk
+    def controls(self, comment, *, shared=False):
+        """What the visitor may do with this comment.
+
+        `shared`: as for any visitor of the same kind who neither wrote it nor
+        marked it helpful, for the page of threads they all share.
+        """
+        own = not shared and self.fan is not None and comment.author_id == self.fan.pk
         may_act = comment.is_visible and self.may_take_part
         mark = may_act and not own
         return Controls(
             reply=may_act and self.may_post,
-            edit=may_act and comment.is_editable_by(self.fan),
+            edit=may_act and own and comment.is_editable_by(self.fan),
             delete=own and comment.is_deletable_by(self.fan),
             report=may_act and not own,
             mark_helpful=mark,
-            marked_helpful=mark and comment.pk in self.helpful_marked,
+            marked_helpful=mark and not shared and comment.pk in self.helpful_marked,
         )
 
     @cached_property
@@ -621,20 +617,6 @@ class ConcernPage:
     @property
     def has_best_arguments(self):
         return any(side.comments for side in self.best_arguments)
-
-
-def _sparkline(concern):
-    """A fear's small line, drawn once per day and tally (its last point is the tally)."""
-    tally = concern.tally
-
-    def draw():
-        shifts = DailyShift.objects.filter(concern=concern).values_list(
-            "day", "justified_change", "overblown_change"
-        )
-        return sparkline(daily_tallies(shifts))
-
-    key = ("sparkline", concern.pk, timezone.localdate(), tally.justified, tally.overblown)
-    return cached(key, draw, CONTENT_SECONDS)
 
 
 @dataclass(frozen=True)
@@ -678,7 +660,9 @@ class ArticlePage:
     def cards(self):
         """The fears, ranked by the low end of their 95% range, then those hiding results."""
         cards = [
-            FearCard(c, True, _sparkline(c)) if c.pk in self._visible else FearCard(c, False)
+            FearCard(c, True, self._sparklines[c.pk])
+            if c.pk in self._visible
+            else FearCard(c, False)
             for c in self._concerns
         ]
         ranked = sorted(
@@ -687,6 +671,25 @@ class ArticlePage:
         )
         # Already in the article's order; sorting them by tally would give it away.
         return ranked + [card for card in cards if not card.results_visible]
+
+    @cached_property
+    def _sparklines(self):
+        """{concern pk: its small line}, drawn in one query per day and set of tallies.
+
+        Each line's last point is its fear's tally, so the tallies name them.
+        """
+        visible = [c for c in self._concerns if c.pk in self._visible]
+
+        def draw():
+            shifts = {}
+            for concern_id, *row in DailyShift.objects.filter(concern__in=visible).values_list(
+                "concern", "day", "justified_change", "overblown_change"
+            ):
+                shifts.setdefault(concern_id, []).append(tuple(row))
+            return {c.pk: sparkline(daily_tallies(shifts.get(c.pk, []))) for c in visible}
+
+        tallies = ",".join(f"{c.pk}={c.tally.justified}/{c.tally.overblown}" for c in visible)
+        return cached(("sparklines", timezone.localdate(), tallies), draw, CONTENT_SECONDS)
 
     @property
     def hides_results(self):
