@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -117,7 +118,9 @@ def build():
     make_comment(author=fan, parent=with_reply, body="Reply under a deleted one")
     delete_comment(other, with_reply)
     held = make_comment(quiet, newbie, body="Reported to pieces")
-    for n, reason in enumerate(["spam", "harassment", "other"]):
+    reasons = ["spam", "harassment", "other", "off_topic"]
+    for n in range(settings.MODERATION_AUTO_HIDE_REPORTS):
+        reason = reasons[n % len(reasons)]
         decisions.report_comment(held, make_user(f"fuzz_reporter{n}"), reason, note="Look")
     decisions.report_comment(theirs, fan, "off_topic")
     # A fan who deleted their account: comments without an author, an erased

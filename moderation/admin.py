@@ -1,10 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from accounts.admin import RecordAdmin
 from accounts.models import User
@@ -154,7 +160,15 @@ class ReporterName:
 
 class ReportInline(ReporterName, admin.TabularInline):
     model = Report
-    fields = ("created_at", "reporter_name", "reason", "note", "status", "resolved_by")
+    fields = (
+        "created_at",
+        "reporter_name",
+        "reporter_was_new",
+        "reason",
+        "note",
+        "status",
+        "resolved_by",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -177,6 +191,7 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
         "reasons",
         "reporters",
         "created_at",
+        "restore_button",
     )
     list_filter = ("status", "concern")
     search_fields = ("body", "author__username")
@@ -191,7 +206,13 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
     )
     fields = readonly_fields
     inlines = [ReportInline]
-    actions = ["hide_comments", "dismiss_reports", "mark_as_spoiler", "remove_authors_as_spam"]
+    actions = [
+        "hide_comments",
+        "restore_comments",
+        "dismiss_reports",
+        "mark_as_spoiler",
+        "remove_authors_as_spam",
+    ]
 
     def get_queryset(self, request):
         return (
@@ -225,6 +246,84 @@ class ReviewQueueAdmin(CommentModerationActions, admin.ModelAdmin):
     def reporters(self, obj):
         return ", ".join(str(report.reporter_name) for report in obj.open_reports)
 
+    # One click puts back a comment that reports held: a button on its row and
+    # on its page, posting to restore_view.
+
+    def get_urls(self):
+        restore = path(
+            "<path:object_id>/restore/",
+            self.admin_site.admin_view(require_POST(self.restore_view)),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_restore",
+        )
+        # Before Django's own, whose "<path:object_id>/" would take it.
+        return [restore, *super().get_urls()]
+
+    def _restore_url(self, comment):
+        if comment.status not in decisions.RESTORABLE:
+            return None
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_restore", args=[comment.pk]
+        )
+
+    @admin.display(description=_("restore"))
+    def restore_button(self, obj):
+        url = self._restore_url(obj)
+        if url is None:
+            return ""
+        # The row sits inside the list's own form, so the button borrows that
+        # form (and its CSRF token) and only sends it somewhere else.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}">{}</button>',
+            url,
+            gettext("Restore"),
+        )
+
+    def get_list_display(self, request):
+        # Staff who may only look get no button that would refuse them.
+        shown = super().get_list_display(request)
+        if self.has_change_permission(request):
+            return shown
+        return [name for name in shown if name != "restore_button"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self._comment(object_id)
+        may_restore = comment is not None and self.has_change_permission(request, comment)
+        extra_context = {
+            **(extra_context or {}),
+            "restore_url": self._restore_url(comment) if may_restore else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _comment(self, object_id):
+        # Any comment, not only those in the queue: a second click on a
+        # comment just restored finds it and is told so.
+        try:
+            return ReportedComment.objects.get(pk=self.opts.pk.to_python(unquote(object_id)))
+        except (ReportedComment.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def restore_view(self, request, object_id):
+        """Restore one held or hidden comment; its open reports are dismissed."""
+        comment = self._comment(object_id)
+        if comment is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, comment):
+            raise PermissionDenied
+        if decisions.restore_comments([comment], request.user):
+            self.log_change(request, comment, gettext("Restored"))
+            self.message_user(
+                request,
+                gettext("The comment is back on the site; the reports on it were dismissed."),
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext("That comment was not held or hidden, so nothing changed."),
+                messages.INFO,
+            )
+        return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+
 
 @admin.register(Report)
 class ReportAdmin(ReporterName, RecordAdmin):
@@ -236,6 +335,7 @@ class ReportAdmin(ReporterName, RecordAdmin):
     readonly_fields = (
         "comment",
         "reporter_name",
+        "reporter_was_new",
         "reason",
         "note",
         "status",

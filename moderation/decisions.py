@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.limits import enforce
 from discussions.models import Comment, CommentStatus
 
-from .models import ModerationEvent, Report, Suspension
+from .models import ModerationEvent, Report, Suspension, address_digest
 
 REMOVABLE = [CommentStatus.VISIBLE, CommentStatus.HELD]
+RESTORABLE = [CommentStatus.HIDDEN, CommentStatus.HELD]
 
 
 class ReportRefused(Exception):
@@ -68,7 +69,11 @@ def _resolve(comment, moderator, status, reasons=None):
     reports = Report.objects.open().filter(comment=comment)
     if reasons is not None:
         reports = reports.filter(reason__in=reasons)
-    return reports.update(status=status, resolved_at=timezone.now(), resolved_by=moderator)
+    # Only open reports weigh, so where a report came from is not kept past
+    # its decision.
+    return reports.update(
+        status=status, resolved_at=timezone.now(), resolved_by=moderator, address_digest=""
+    )
 
 
 def _log(action, moderator, comment=None, user=None, **facts):
@@ -115,7 +120,7 @@ def restore_comments(comments, moderator, reason=""):
         comments,
         moderator,
         reason,
-        among=[CommentStatus.HIDDEN, CommentStatus.HELD],
+        among=RESTORABLE,
         to=CommentStatus.VISIBLE,
         reports=Report.Status.DISMISSED,
         action=ModerationEvent.Action.RESTORE,
@@ -162,8 +167,13 @@ def mark_as_spoiler(comments, moderator, reason=""):
 
 
 @transaction.atomic
-def report_comment(comment, reporter, reason, note=""):
+def report_comment(comment, reporter, reason, note="", *, address=None):
     """File a fan's report; hold the comment for review once enough fans agree.
+
+    address is the client's, as accounts.addresses.client_address gives it;
+    only its keyed digest is kept, so that reports from new accounts at one
+    address count once (ReportQuerySet.weight). The site filing a report
+    itself (the demo) has none, and the report counts once.
 
     Refuses, saving nothing, a suspended reporter (accounts.Suspended), their
     own comment (OwnComment), a comment the public cannot see (NotReportable),
@@ -180,24 +190,27 @@ def report_comment(comment, reporter, reason, note=""):
     if Report.objects.filter(comment=comment, reporter=reporter).exists():
         raise AlreadyReported
     enforce("report", reporter.pk, _("You've sent a lot of reports recently."))
+    young = reporter.is_young_account
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                comment=comment, reporter=reporter, reason=reason, note=note
+                comment=comment,
+                reporter=reporter,
+                reason=reason,
+                note=note,
+                # Only young accounts are grouped by address, so only theirs is kept.
+                address_digest=address_digest(address) if young else "",
+                reporter_was_new=young,
             )
     except IntegrityError:
         raise AlreadyReported from None
-    # One report per fan and comment (a unique constraint), so reports count
-    # reporters, also those who deleted their account since (NULL reporters,
-    # which a DISTINCT on the column would fold into one).
-    reporters = Report.objects.open().filter(comment=comment).count()
-    if (
-        comment.status == CommentStatus.VISIBLE
-        and reporters >= settings.MODERATION_AUTO_HIDE_REPORTS
-    ):
+    # Only open reports weigh: once a moderator restored the comment or
+    # dismissed its reports, the same reports cannot hold it again.
+    open_reports = Report.objects.open().filter(comment=comment)
+    if open_reports.weight() >= settings.MODERATION_AUTO_HIDE_REPORTS:
         comment.status = CommentStatus.HELD
         comment.save(update_fields=["status", "updated_at"])
-        _log(ModerationEvent.Action.AUTO_HIDE, None, comment, count=reporters)
+        _log(ModerationEvent.Action.AUTO_HIDE, None, comment, count=open_reports.count())
     return report
 
 

@@ -1,8 +1,13 @@
+import ipaddress
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DELETED_ACCOUNT
@@ -23,9 +28,52 @@ class ReportStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
+# Changing it (or SECRET_KEY) changes every digest: open reports filed before
+# the change no longer group with those filed after it, from the same address.
+ADDRESS_DIGEST_SALT = "moderation.Report.address_digest"
+
+
+def address_digest(address):
+    """A keyed digest of a client's address: equal for equal addresses, and not the address.
+
+    Keyed with SECRET_KEY, so nobody who reads the reports (or a leaked copy
+    of them) can get the address back by hashing every one there is.
+    """
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        ip = None
+    if ip is not None and ip.version == 6:
+        # One IPv6 subscriber holds a whole /64: any address in it is the same place.
+        address = str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return salted_hmac(ADDRESS_DIGEST_SALT, address, algorithm="sha256").hexdigest()
+
+
 class ReportQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=ReportStatus.OPEN)
+
+    def weight(self):
+        """How much these reports count towards holding a comment for review.
+
+        One report per fan (a unique constraint), and each counts once, also
+        one whose reporter deleted their account since; but reports from
+        accounts younger than ESTABLISHED_ACCOUNT_AGE when they reported that
+        came from one address (an IPv6 /64) count once together. One address
+        can open a few accounts a day (RATE_LIMITS["signup"]), and all it
+        opened in the past week are one fan here, so sock puppets must be
+        made a week ahead and then weigh no more than fans. A report with no
+        address on record (filed by the site itself, or before addresses were
+        kept) counts once.
+        """
+        together = Q(reporter_was_new=True) & ~Q(address_digest="")
+        counts = self.aggregate(
+            alone=Count("pk", filter=~together),
+            addresses=Count("address_digest", filter=together, distinct=True),
+        )
+        return counts["alone"] + counts["addresses"]
 
 
 class Report(models.Model):
@@ -62,6 +110,18 @@ class Report(models.Model):
         related_name="+",
         verbose_name=_("resolved by"),
     )
+    # Where the report came from, as address_digest() of the client's
+    # address: enough to see that new accounts share one, never the address.
+    # Emptied when the report is decided (moderation.decisions._resolve).
+    address_digest = models.CharField(
+        _("address digest"), max_length=64, blank=True, default="", editable=False
+    )
+    # Whether the account was younger than ESTABLISHED_ACCOUNT_AGE, judged
+    # when the report is filed, so what a report weighs does not change as
+    # the reporter's account ages.
+    reporter_was_new = models.BooleanField(
+        _("reporter's account was under a week old"), default=False, editable=False
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -80,6 +140,12 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=ReportStatus.values),
                 name="moderation_report_status_valid",
+            ),
+            # A digest is 64 hex digits; an address, at most 45 characters,
+            # cannot be stored here by mistake.
+            models.CheckConstraint(
+                condition=Q(address_digest="") | Q(Exact(Length("address_digest"), 64)),
+                name="moderation_report_address_is_a_digest",
             ),
         ]
         indexes = [models.Index(fields=["status", "comment"])]

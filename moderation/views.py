@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.addresses import client_address
 from accounts.decorators import refuse_when_suspended
 from accounts.limits import RateLimited
 from discussions.models import Comment
@@ -29,13 +30,16 @@ def report(request, pk):
     )
     if Report.objects.filter(comment=comment, reporter=request.user).exists():
         return _already_reported(request, comment)
-    form = ReportForm(request.POST or None)
+    # Bound on every POST, an empty one too, so that it says what is missing.
+    form = ReportForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                report_comment(comment, request.user, **form.cleaned_data)
+                report_comment(
+                    comment, request.user, **form.cleaned_data, address=client_address(request)
+                )
             except AlreadyReported:
                 return _already_reported(request, comment)
             except NotReportable:

@@ -55,7 +55,8 @@ def test_every_decision_is_recorded_with_who_and_why(moderator, comment):
     )
 
 
-def test_auto_hide_is_recorded_as_the_site_acting(comment):
+def test_auto_hide_is_recorded_as_the_site_acting(comment, settings):
+    settings.MODERATION_AUTO_HIDE_REPORTS = 3
     for _ in range(3):
         decisions.report_comment(comment, make_user(), "harassment")
     event = ModerationEvent.objects.get()
@@ -124,7 +125,8 @@ def test_public_log_never_shows_removed_text_or_reporters(client, moderator, com
     assert "they are a bot" not in html
 
 
-def test_public_log_describes_auto_hide_and_spam_removal(client, moderator, comment):
+def test_public_log_describes_auto_hide_and_spam_removal(client, moderator, comment, settings):
+    settings.MODERATION_AUTO_HIDE_REPORTS = 3
     for _ in range(3):
         decisions.report_comment(comment, make_user(), "spam")
     make_comment(comment.concern, author=comment.author)

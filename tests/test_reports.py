@@ -84,14 +84,21 @@ def test_two_reports_leave_comment_visible(comment):
     assert comment.status == Comment.Status.VISIBLE
 
 
-def test_three_distinct_fans_hold_the_comment_for_review(client, comment):
+def test_three_reports_leave_comment_visible(comment):
     for _ in range(3):
+        report_as(make_user(), comment)
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.VISIBLE
+
+
+def test_four_distinct_fans_hold_the_comment_for_review(client, comment):
+    for _ in range(4):
         report_as(make_user(), comment)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HELD
     assert comment.body not in client.get(comment.concern.get_absolute_url()).text
     event = ModerationEvent.objects.get(action="auto_hide")
-    assert (event.actor, event.comment, event.count) == (None, comment, 3)
+    assert (event.actor, event.comment, event.count) == (None, comment, 4)
 
 
 def test_auto_hide_threshold_is_a_setting(settings, comment):
@@ -106,7 +113,7 @@ def test_queue_lists_held_first_then_most_reported(concern):
     report_as(make_user(), once)
     for _ in range(2):
         report_as(make_user(), twice)
-    for _ in range(3):
+    for _ in range(4):
         report_as(make_user(), held)
     assert list(ReportedComment.objects.needing_review()) == [held, twice, once]
 
@@ -150,7 +157,7 @@ def test_queue_hide_upholds_reports(client, comment):
 
 
 def test_queue_dismiss_keeps_comment_and_closes_reports(client, comment):
-    for _ in range(3):
+    for _ in range(4):
         report_as(make_user(), comment)
     client.force_login(make_moderator())
     run_queue_action(client, "dismiss_reports", comment)
@@ -171,7 +178,7 @@ def test_queue_mark_spoiler_resolves_spoiler_reports_only(client, comment):
 
 
 def test_mark_spoiler_shows_held_comment_again_when_nothing_else_is_open(comment):
-    for _ in range(3):
+    for _ in range(4):
         report_as(make_user(), comment, "spoiler")
     decisions.mark_as_spoiler([comment], make_moderator())
     comment.refresh_from_db()

@@ -4,13 +4,16 @@ import datetime
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from moderation.models import Report
 from outbox.mail import deliver
 from privacy.retention import forget_old_records
 from privacy.tasks import forget_old_records as forget_old_records_daily
+from tests.factories import make_comment, make_user
 
 NOW = timezone.now()
 
@@ -79,3 +82,18 @@ def test_the_privacy_page_states_the_retention(client, settings):
 @pytest.mark.django_db
 def test_every_page_links_the_privacy_page(client):
     assert 'href="/privacy/"' in client.get("/").content.decode()
+
+
+def test_old_open_reports_lose_their_address_digest(db):
+    comment = make_comment()
+    report = Report.objects.create(
+        comment=comment,
+        reporter=make_user(),
+        reason=Report.Reason.SPAM,
+        address_digest="a" * 64,
+        reporter_was_new=True,
+        created_at=NOW - settings.RECORDS_RETENTION - datetime.timedelta(days=1),
+    )
+    forget_old_records(NOW)
+    report.refresh_from_db()
+    assert report.address_digest == ""
