@@ -73,6 +73,9 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The watch on vote bursts starts from the accounts opened lately
+        # (moderation.bursts), not from every vote of the week.
+        indexes = [models.Index(fields=["date_joined"], name="accounts_user_joined")]
         constraints = [
             # "Nami" and "nami" must not be two people on a forum.
             models.UniqueConstraint(
@@ -159,3 +162,8 @@ class User(AbstractUser):
     @property
     def is_new_account(self):
         return timezone.now() - self.date_joined < settings.NEW_ACCOUNT_AGE
+
+    @property
+    def is_young_account(self):
+        """Younger than ESTABLISHED_ACCOUNT_AGE: too young for its word to weigh on its own."""
+        return timezone.now() - self.date_joined < settings.ESTABLISHED_ACCOUNT_AGE

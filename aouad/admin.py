@@ -5,12 +5,15 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import DataError, connection
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminLoginForm
 from accounts.limits import refuse_password_spraying
+from moderation.bursts import BurstReport, burst_on, may_watch_bursts
 from moderation.models import ReportedComment
 
 
@@ -134,7 +137,35 @@ class FearCheckAdminSite(admin.AdminSite):
     site_header = _("All of Us Are Dead: Season 2 fears — staff")
     site_title = _("Season 2 fears admin")
     index_title = _("Curation and moderation")
+    index_template = "admin/site_index.html"
     login_form = AdminLoginForm
+
+    def get_urls(self):
+        return [
+            path("vote-bursts/", self.admin_view(self.vote_bursts), name="vote-bursts"),
+            *super().get_urls(),
+        ]
+
+    def vote_bursts(self, request):
+        """Votes per hour from new accounts against the usual rate (moderation.bursts)."""
+        if not may_watch_bursts(request.user):
+            raise PermissionDenied
+        context = {
+            **self.each_context(request),
+            "title": _("Vote bursts from new accounts"),
+            "report": BurstReport(),
+        }
+        return TemplateResponse(request, "admin/vote_bursts.html", context)
+
+    def index(self, request, extra_context=None):
+        # Moderators see a link to the bursts, and an alert while one is on.
+        if may_watch_bursts(request.user):
+            extra_context = {
+                **(extra_context or {}),
+                "watches_bursts": True,
+                "burst_on": burst_on(),
+            }
+        return super().index(request, extra_context)
 
     def login(self, request, extra_context=None):
         # The same refusal of an address spraying passwords as the site's log-in.
