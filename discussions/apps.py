@@ -7,6 +7,6 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Discussions")
 
     def ready(self):
-        from . import signals  # (connects the receivers it decorates)
+        from . import checks, signals  # noqa: F401 (registers the checks, connects the receivers)
 
         signals.connect_content_receivers()

@@ -39,6 +39,10 @@ if os.environ.get("SENTRY_DSN"):
         traces_sample_rate=0.0,
     )
 
+# Share cards in Korean need a font with Hangul (fonts-nanum): without it the
+# system check is an error, which stops `manage.py migrate` on deploy.
+SHARE_CARD_FONTS_REQUIRED = True
+
 # A stolen staff password alone must not open the admin.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", True)
 
