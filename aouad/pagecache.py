@@ -32,7 +32,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from aouad import routers
+from aouad import languages, routers
 from discussions.caching import fresh_reads, one_version_per_request, read_with_version
 
 # The pages kept whole, with the query parameters each understands; any other
@@ -44,6 +44,9 @@ PAGES = {
     "discussions:api-concern-list": (),
     "discussions:api-concern-detail": (),
 }
+# What every page also understands: `?lang=`, the form of a page search
+# engines index in each language (aouad.languages).
+EVERY_PAGE = (languages.PARAMETER,)
 MAX_VALUE_LENGTH = 12
 HEADER = "X-Page-Cache"
 # Set by the server or by later middleware for each answer, never replayed.
@@ -77,14 +80,15 @@ def _key(request):
     query = []
     for name in sorted(request.GET):
         values = request.GET.getlist(name)
-        if name not in known or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
+        if name not in known + EVERY_PAGE or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
             return None
         query.append(f"{name}={values[0]}")
     try:
         host = request.get_host()
     except DisallowedHost:
         return None
-    language = translation.get_language_from_request(request)
+    # As the page will be built: `?lang=` first, then the cookie and Accept-Language.
+    language = languages.named_language(request) or translation.get_language_from_request(request)
     return ":".join(["page", language, request.scheme, host, request.path, "&".join(query)])
 
 
@@ -125,7 +129,7 @@ class AnonymousPageCacheMiddleware:
             # still has every page, and nothing is written while the primary is
             # down, so what it shows is kept as usual.
             response = self.get_response(request)
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        patch_vary_headers(response, languages.VARY)
         if _keepable(request, response):
             kept = {
                 # The version as the page began to be built: a write meanwhile

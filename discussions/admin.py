@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from accounts.admin import RecordAdmin
 
@@ -12,7 +13,10 @@ from .models import (
 )
 
 
-class ConcernInline(admin.TabularInline):
+# Plain TranslationAdmin, each language's field one under the other: the
+# tabbed kind loads jQuery UI from a CDN, which the site's CSP (and its
+# rule of serving every script itself) refuses.
+class ConcernInline(TranslationTabularInline):
     model = Concern
     fields = ("position", "title", "slug", "description", "results_hidden_until_vote")
     prepopulated_fields = {"slug": ("title",)}
@@ -22,9 +26,9 @@ class ConcernInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(TranslationAdmin):
     list_display = ("title", "publication", "author", "concern_count", "created_at")
-    search_fields = ("title", "publication", "author", "summary")
+    search_fields = ("title", "publication", "author", "summary_en", "summary_ko")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ConcernInline]
 
@@ -37,7 +41,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Concern)
-class ConcernAdmin(admin.ModelAdmin):
+class ConcernAdmin(TranslationAdmin):
     list_display = (
         "title",
         "article",
@@ -48,7 +52,8 @@ class ConcernAdmin(admin.ModelAdmin):
     )
     list_editable = ("position",)
     list_filter = ("article",)
-    search_fields = ("title", "slug", "description")
+    # Both languages, whichever the curator's admin is in.
+    search_fields = ("title_en", "title_ko", "slug", "description_en", "description_ko")
     prepopulated_fields = {"slug": ("title",)}
     ordering = ("article", "position", "pk")
     list_select_related = ("article",)

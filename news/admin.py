@@ -2,12 +2,15 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import SeasonUpdate, UpdateEffect, UpdateStatus
 from .publishing import publish_update, unpublish_update
 
 
-class UpdateEffectInline(admin.TabularInline):
+# Plain TranslationAdmin, not the tabbed kind, whose jQuery UI comes from a
+# CDN (see discussions.admin).
+class UpdateEffectInline(TranslationTabularInline):
     model = UpdateEffect
     fields = ("concern", "effect", "reason")
     extra = 1
@@ -15,10 +18,10 @@ class UpdateEffectInline(admin.TabularInline):
 
 
 @admin.register(SeasonUpdate)
-class SeasonUpdateAdmin(admin.ModelAdmin):
+class SeasonUpdateAdmin(TranslationAdmin):
     list_display = ("title", "state", "published_at", "is_spoiler", "source_name", "effect_count")
     list_filter = ("status", "published_at", "effects__concern")
-    search_fields = ("title", "summary", "source_name")
+    search_fields = ("title_en", "title_ko", "summary_en", "summary_ko", "source_name")
     prepopulated_fields = {"slug": ("title",)}
     ordering = ("-published_at", "-pk")
     date_hierarchy = "published_at"
@@ -87,9 +90,16 @@ class SeasonUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(UpdateEffect)
-class UpdateEffectAdmin(admin.ModelAdmin):
+class UpdateEffectAdmin(TranslationAdmin):
     list_display = ("update", "concern", "effect", "reason")
     list_filter = ("effect", "concern", "update__status")
-    search_fields = ("update__title", "concern__title", "reason")
+    search_fields = (
+        "update__title_en",
+        "update__title_ko",
+        "concern__title_en",
+        "concern__title_ko",
+        "reason_en",
+        "reason_ko",
+    )
     ordering = ("-update__published_at", "concern__position")
     list_select_related = ("update", "concern")

@@ -57,19 +57,24 @@ def address_of(user):
     return addresses_of([user]).get(user.pk)
 
 
-def compose(user, address, template, kinds, context):
-    """Render `notifications/mail/<template>_*` for the fan, in their language."""
+def compose(user, address, template, kinds, make_context):
+    """Render `notifications/mail/<template>_*` for the fan, in their language.
+
+    `make_context` is called in that language too, so the curators' text it
+    reads (a concern's title, an update's summary) comes in it, or in English
+    where it has no Korean.
+    """
     preference = MailPreference.of(user)
     token = unsubscribe_token(user, kinds)
     unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[token]))
-    context = {
-        **context,
-        "user": user,
-        "site_url": settings.SITE_URL,
-        "settings_url": absolute(reverse("notifications:mail-settings")),
-        "unsubscribe_url": unsubscribe_url,
-    }
     with translation.override(preference.language):
+        context = {
+            **make_context(),
+            "user": user,
+            "site_url": settings.SITE_URL,
+            "settings_url": absolute(reverse("notifications:mail-settings")),
+            "unsubscribe_url": unsubscribe_url,
+        }
         # Made strings here, in the fan's language: `join` in a template with
         # autoescape off gives up on lazy ones and prints the list.
         context["kinds"] = [str(NotificationKind(kind).label) for kind in kinds]
@@ -118,7 +123,7 @@ def one_notification(notification, address):
         address,
         notification.kind,
         [notification.kind],
-        {"item": item(notification)},
+        lambda: {"item": item(notification)},
     )
 
 
@@ -129,5 +134,5 @@ def digest(user, address, notifications):
         address,
         "digest",
         kinds,
-        {"items": [item(notification) for notification in notifications]},
+        lambda: {"items": [item(notification) for notification in notifications]},
     )

@@ -132,9 +132,9 @@ def test_curator_publishes_update_with_effects_inline(admin_client, concern, cli
     response = admin_client.post(
         reverse("admin:news_seasonupdate_add"),
         {
-            "title": "Filming wraps",
+            "title_en": "Filming wraps",
             "slug": "filming-wraps",
-            "summary": "Production finished.",
+            "summary_en": "Production finished.",
             "source_name": "Netflix",
             "source_url": "https://about.netflix.com/",
             "status": "published",
@@ -146,7 +146,7 @@ def test_curator_publishes_update_with_effects_inline(admin_client, concern, cli
             "effects-MAX_NUM_FORMS": "1000",
             "effects-0-concern": concern.pk,
             "effects-0-effect": "eases",
-            "effects-0-reason": "The cast is back.",
+            "effects-0-reason_en": "The cast is back.",
         },
     )
     assert response.status_code == 302
@@ -160,9 +160,9 @@ def test_update_with_non_http_source_is_refused_in_admin(admin_client, db):
     response = admin_client.post(
         reverse("admin:news_seasonupdate_add"),
         {
-            "title": "Bad",
+            "title_en": "Bad",
             "slug": "bad",
-            "summary": "s",
+            "summary_en": "s",
             "source_name": "n",
             "source_url": "javascript:alert(1)",
             "status": "draft",
@@ -181,15 +181,15 @@ def test_concerns_editable_inline_from_article(admin_client, data):
         {
             "title": article.title,
             "slug": article.slug,
-            "summary": article.summary,
+            "summary_en": article.summary,
             "concerns-TOTAL_FORMS": "1",
             "concerns-INITIAL_FORMS": "1",
             "concerns-0-id": concern.pk,
             "concerns-0-article": article.pk,
             "concerns-0-position": "9",
-            "concerns-0-title": "Renamed fear",
+            "concerns-0-title_en": "Renamed fear",
             "concerns-0-slug": concern.slug,
-            "concerns-0-description": concern.description,
+            "concerns-0-description_en": concern.description,
         },
     )
     assert response.status_code == 302

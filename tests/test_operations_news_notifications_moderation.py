@@ -115,9 +115,9 @@ def test_publish_now_action_goes_through_the_operation(client):
 
 def change_form(update, **fields):
     data = {
-        "title": update.title,
+        "title_en": update.title,
         "slug": update.slug,
-        "summary": update.summary,
+        "summary_en": update.summary,
         "source_name": update.source_name,
         "source_url": "",
         "status": update.status,
@@ -139,7 +139,7 @@ def test_publishing_in_the_change_form_goes_through_the_operation(client):
     with spy_on_publishing() as spy:
         response = client.post(
             reverse("admin:news_seasonupdate_change", args=[update.pk]),
-            change_form(update, status="published", title="Now public"),
+            change_form(update, status="published", title_en="Now public"),
         )
     assert response.status_code == 302
     spy.assert_called_once()
@@ -175,7 +175,7 @@ def test_editing_a_published_update_leaves_its_publication_alone(client):
     with spy_on_publishing() as spy:
         client.post(
             reverse("admin:news_seasonupdate_change", args=[update.pk]),
-            change_form(update, title="Typo fixed"),
+            change_form(update, title_en="Typo fixed"),
         )
     spy.assert_not_called()
     update.refresh_from_db()
@@ -188,7 +188,7 @@ def test_back_to_draft_in_the_change_form_goes_through_the_operation(client):
     with mock.patch("news.admin.unpublish_update", side_effect=unpublish_update) as spy:
         response = client.post(
             reverse("admin:news_seasonupdate_change", args=[update.pk]),
-            change_form(update, status="draft", title="Held back"),
+            change_form(update, status="draft", title_en="Held back"),
         )
     assert response.status_code == 302
     spy.assert_called_once()

@@ -166,7 +166,7 @@ def test_admin_article_edit(world, role):
         {
             "title": "Edited title",
             "slug": article.slug,
-            "summary": article.summary,
+            "summary_en": article.summary,
             "concerns-TOTAL_FORMS": "0",
             "concerns-INITIAL_FORMS": "0",
         },
@@ -228,9 +228,9 @@ def test_admin_publish_update(world, role):
     response = client_for(world, role).post(
         reverse("admin:news_seasonupdate_add"),
         {
-            "title": "News",
+            "title_en": "News",
             "slug": "news",
-            "summary": "s",
+            "summary_en": "s",
             "source_name": "Netflix",
             "status": "draft",
             "effects-TOTAL_FORMS": "0",
