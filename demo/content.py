@@ -26,7 +26,8 @@ TROLL = "demo_rex"
 SPAMMER = "demo_spambot"
 MODERATOR = "demo_moderator"
 CURATOR = "demo_curator"
-CROWD = [f"demo_fan{n:02d}" for n in range(1, 49)]
+# Enough of a crowd that the weeks around each update hold votes every day.
+CROWD = [f"demo_fan{n:03d}" for n in range(1, 361)]
 USERNAMES = [*FANS, TROLL, SPAMMER, MODERATOR, CURATOR, *CROWD]
 
 DEMO_SOURCE = "Demo data, not real news"
@@ -82,7 +83,70 @@ UPDATES = [
             ("conventional-zombie-action", Effect.UNCLEAR, "It could go either way."),
         ],
     ),
+    (
+        6,
+        "Demo news: the showrunner says the new school is at the story's centre",
+        "Invented for the demo. Asked about the mutated zombies, the showrunner says "
+        "they matter less than the new school the survivors end up in, where the "
+        "teachers and the older students decide who gets food and shelter.",
+        False,
+        [
+            (
+                "tired-tropes",
+                Effect.EASES,
+                "Power in a school is back at the centre, not the monster.",
+            ),
+        ],
+    ),
 ]
+
+
+# The updates in Korean: {English title: (title, summary)}, and each effect's
+# reason {English: Korean}. Beside UPDATES rather than in it, so each stays one
+# language's text to read through; what has no Korean here shows in English.
+KOREAN_UPDATES = {
+    "Demo news: the first teaser centres on the surviving students": (
+        "데모 소식: 첫 티저는 살아남은 학생들에게 초점을 맞춘다",
+        "데모를 위해 지어낸 소식이다. 짧은 티저는 효산고를 빠져나온 학생들이 밤에 함께 앉아 "
+        "말없이 있는 모습을 보여 준다. 좀비는 한 번도 나오지 않는다.",
+    ),
+    "Demo news: behind-the-scenes footage shows large action sets": (
+        "데모 소식: 촬영 현장 영상에 대규모 액션 세트가 담겼다",
+        "데모를 위해 지어낸 소식이다. 메이킹 영상에는 새로 지은 도심 거리 세트, 좀비 분장을 "
+        "한 수많은 보조 출연자, 몇 층 높이의 스턴트 장비가 나온다.",
+    ),
+    "Demo news: the writer says the action will serve the characters": (
+        "데모 소식: 작가는 액션이 인물을 위해 쓰일 것이라고 말한다",
+        "데모를 위해 지어낸 소식이다. 작가는 인터뷰에서 새 시즌도 위기 속의 우정에 초점을 "
+        "맞추며, 모든 싸움 장면을 학생 중 한 명이 내려야 하는 선택을 중심으로 썼다고 말한다.",
+    ),
+    "Demo news: a trailer introduces a faster, stronger kind of zombie": (
+        "데모 소식: 예고편에 더 빠르고 강한 좀비가 등장한다",
+        "데모를 위해 지어낸 소식이다. 본 예고편은 벽을 타고 오르고 사람을 알아보는 듯한 "
+        "새로운 감염자로 끝나며, 변이라는 암시를 남긴다.",
+    ),
+    "Demo news: the showrunner says the new school is at the story's centre": (
+        "데모 소식: 쇼러너는 새 학교가 이야기의 중심이라고 말한다",
+        "데모를 위해 지어낸 소식이다. 변이 좀비에 관한 질문에 쇼러너는 그보다 생존자들이 "
+        "다다르는 새 학교가 더 중요하다고 답한다. 그곳에서는 교사들과 상급생들이 누가 음식과 "
+        "잠자리를 얻을지 정한다.",
+    ),
+}
+KOREAN_REASONS = {
+    "The teaser is about the survivors alone.": "티저가 오로지 생존자들에 관한 것이다.",
+    "It sells the same small, quiet moments.": "시즌 1처럼 작고 조용한 순간을 앞세운다.",
+    "The footage is all scale and stunts.": "영상에는 규모와 스턴트뿐이다.",
+    "Big sets say little about the story.": "큰 세트만으로는 이야기를 알 수 없다.",
+    "The action is said to follow choices.": "액션이 인물의 선택을 따라간다고 한다.",
+    "The writer describes the same heart.": "작가가 말하는 작품의 중심은 시즌 1과 같다.",
+    "A stronger mutated zombie is a familiar escalation.": (
+        "더 강해진 변이 좀비는 흔히 보던 판 키우기다."
+    ),
+    "It could go either way.": "어느 쪽으로든 흘러갈 수 있다.",
+    "Power in a school is back at the centre, not the monster.": (
+        "괴물이 아니라 학교 안의 권력이 다시 중심에 선다."
+    ),
+}
 
 
 def _comment(author, stance, body, *, ago=None, after=None, marks=0, spoiler=False, key=None):
@@ -499,4 +563,4 @@ LEANING = {
     "sidelined-survivors": 0.6,
     "sequel-syndrome": 0.55,
 }
-NEWS_PULL = 0.15
+NEWS_PULL = 0.2

@@ -22,7 +22,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import CURATORS, MODERATORS, ensure_role
 from discussions.authoring import delete_comment, mark_helpful, post_comment
+from discussions.impacts import refresh_impacts
 from discussions.models import (
+    IMPACT_WINDOW_DAYS,
     Comment,
     Concern,
     HelpfulMark,
@@ -43,6 +45,8 @@ from .content import (
     CURATOR,
     DEMO_SOURCE,
     FANS,
+    KOREAN_REASONS,
+    KOREAN_UPDATES,
     LEANING,
     MODERATOR,
     NEWS_PULL,
@@ -108,6 +112,8 @@ def create_demo_data(password, now=None):
     comments = _post_threads(users, concerns, now, rng)
     _moderate(users, comments)
     _vote_today(users, concerns, rng)
+    # The seeded news too: the worker that would work it out may not be running.
+    refresh_impacts(UpdateEffect.objects.select_related("update"))
     return DemoSummary(
         password=password,
         fans=FANS,
@@ -157,9 +163,12 @@ def _make_accounts(password, now, rng):
 def _make_updates(now, concerns):
     made = []
     for days_ago, title, summary, spoiler, effects in UPDATES:
+        title_ko, summary_ko = KOREAN_UPDATES.get(title, ("", ""))
         update = SeasonUpdate(
             title=title,
             summary=summary,
+            title_ko=title_ko,
+            summary_ko=summary_ko,
             source_name=DEMO_SOURCE,
             is_spoiler=spoiler,
             is_demo=True,
@@ -169,7 +178,11 @@ def _make_updates(now, concerns):
         publish_update(update, at=now - datetime.timedelta(days=days_ago, hours=3))
         for slug, effect, reason in effects:
             UpdateEffect.objects.create(
-                update=update, concern=concerns[slug], effect=effect, reason=reason
+                update=update,
+                concern=concerns[slug],
+                effect=effect,
+                reason=reason,
+                reason_ko=KOREAN_REASONS.get(reason, ""),
             )
         made.append(update)
     return made
@@ -246,11 +259,20 @@ def _ballots(users, concerns, updates, now, rng):
     def verdict_for(concern, when):
         return Verdict.JUSTIFIED if rng.random() < leaning(concern, when) else Verdict.OVERBLOWN
 
-    def crowd_moment():
-        # News brings visitors: many votes land in the days after an update.
-        if rng.random() < 0.45:
-            published = rng.choice(updates).published_at
-            return min(published + datetime.timedelta(days=rng.expovariate(1 / 3)), newest)
+    around = defaultdict(list)
+    for update in updates:
+        for effect in update.effects.all():
+            around[effect.concern_id].append(update.published_at)
+
+    def crowd_moment(concern):
+        # News brings visitors: half the crowd's votes on a fear land in the
+        # weeks either side of news about it, so each update's page has votes
+        # to compare on both sides (discussions.impacts).
+        if rng.random() < 0.5:
+            published = rng.choice(around[concern.pk])
+            window = datetime.timedelta(days=IMPACT_WINDOW_DAYS)
+            # News of the last fortnight has only had the days since.
+            return rng.uniform(published - window, min(published + window, newest))
         return start + (newest - start) * rng.random()
 
     steps = defaultdict(list)
@@ -267,7 +289,7 @@ def _ballots(users, concerns, updates, now, rng):
     for name in CROWD:
         for concern in concerns.values():
             if rng.random() < 0.85:
-                when = crowd_moment()
+                when = crowd_moment(concern)
                 steps[(users[name], concern)].append((when, verdict_for(concern, when)))
     # Some of the crowd change their minds after decisive news, a few clear.
     for published, concern_id, effect in news:
@@ -276,7 +298,7 @@ def _ballots(users, concerns, updates, now, rng):
             if user.username not in CROWD or concern.pk != concern_id:
                 continue
             when, verdict = ballot[-1]
-            if when < published and verdict != towards and rng.random() < 0.25:
+            if when < published and verdict != towards and rng.random() < 0.15:
                 later = published + datetime.timedelta(days=rng.uniform(0.2, 10))
                 ballot.append((min(later, newest), towards))
     crowd_ballots = [key for key in steps if key[0].username in CROWD]

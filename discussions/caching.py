@@ -29,9 +29,13 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 
 VERSION_KEY = "discussions:content-version"
+HISTORY_KEY = "discussions:history-version"
 # Rankings that decay with time (the "top" sort, the best arguments) are
 # recomputed at least this often (seconds), even when nothing is written.
 RANKING_SECONDS = 300
+# What is cached under a content version is dropped after this long (seconds):
+# by then a newer version has long replaced it, or it is built again.
+CONTENT_SECONDS = 24 * 3600
 # What a fragment renders in place of the visitor's CSRF token; each request
 # puts its own in (a cached form must work for whoever it is served to).
 CSRF_PLACEHOLDER = "csrf-token-of-the-visitor-8f1d2c"
@@ -76,13 +80,18 @@ def content_version():
     memo = _request_version.get()
     if memo is not None and "version" in memo:
         return memo["version"]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # The first reader after a restart: whoever adds first names the version.
-        cache.add(VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(VERSION_KEY) or secrets.token_hex(8)
+    version = _token(VERSION_KEY)
     if memo is not None:
         memo["version"] = version
+    return version
+
+
+def _token(key):
+    version = cache.get(key)
+    if version is None:
+        # The first reader after a restart: whoever adds first names the version.
+        cache.add(key, secrets.token_hex(8), None)
+        version = cache.get(key) or secrets.token_hex(8)
     return version
 
 
@@ -122,9 +131,37 @@ def content_changed():
     transaction.on_commit(_new_version)
 
 
-def cached(key, build, timeout):
-    """Return the value cached under `key` (a tuple), or build it from the primary and keep it."""
-    full_key = ":".join(str(part) for part in ("discussions", content_version(), *key))
+def history_version():
+    """The token naming the vote history of past days; a new one when it is rewritten.
+
+    Votes only ever add to today, so what is summed from the days before
+    yesterday (the tallies' and the chart's settled days) stays true until
+    history_rewritten(), not merely until the next comment.
+    """
+    return _token(HISTORY_KEY)
+
+
+def _new_history_version():
+    cache.set(HISTORY_KEY, secrets.token_hex(8), None)
+
+
+def history_rewritten():
+    """Past days' votes changed (a replay, a removal, a repair): drop what was summed from them.
+
+    Everything showing them is stale too, so the content version changes as well.
+    """
+    _new_history_version()
+    transaction.on_commit(_new_history_version)
+    content_changed()
+
+
+def cached(key, build, timeout, *, version=None):
+    """Return the value cached under `key` (a tuple), or build it from the primary and keep it.
+
+    Kept under the content version, or under `version` (history_version()).
+    """
+    version = version or content_version()
+    full_key = ":".join(str(part) for part in ("discussions", version, *key))
     value = cache.get(full_key)
     if value is None:
         try:

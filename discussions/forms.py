@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from news.models import SeasonUpdate
+
 from .models import Comment, Stance, Verdict
 from .voting import CLEAR
 
@@ -13,6 +15,24 @@ class VoteForm(forms.Form):
             "invalid_choice": _("Choose justified or overblown."),
         },
     )
+
+
+class DismissForm(forms.Form):
+    """Which update's reminder to reconsider the fan sets aside."""
+
+    update = forms.ModelChoiceField(
+        queryset=SeasonUpdate.objects.none(),
+        error_messages={
+            "required": _("Choose the update whose reminder to dismiss."),
+            "invalid_choice": _("That update does not bear on this fear."),
+        },
+    )
+
+    def __init__(self, *args, concern, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["update"].queryset = SeasonUpdate.objects.published().filter(
+            effects__concern=concern
+        )
 
 
 class CommentEditForm(forms.ModelForm):

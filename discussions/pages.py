@@ -24,10 +24,21 @@ from django.utils.translation import gettext_lazy as _
 from news.models import Effect, SeasonUpdate, news_status_of
 from notifications.models import Follow
 
-from .caching import CSRF_PLACEHOLDER, RANKING_SECONDS, cached
-from .charts import daily_tallies, opinion_chart, sparkline
+from .caching import CONTENT_SECONDS, CSRF_PLACEHOLDER, RANKING_SECONDS, cached, history_version
+from .cards import concern_share, site_share
+from .charts import CHART_DAYS, daily_tallies, opinion_chart, sparkline
+from .established import established_tally
 from .forms import FRESH_REPLY, CommentForm
-from .models import Comment, Concern, DailyShift, Sort, Stance, Verdict, Vote
+from .models import (
+    Comment,
+    Concern,
+    DailyShift,
+    ReconsiderDismissal,
+    Sort,
+    Stance,
+    Verdict,
+    Vote,
+)
 from .voting import CLEAR
 
 COMMENTS_PER_PAGE = 50
@@ -42,12 +53,10 @@ SWITCH_LABELS = {
     Verdict.JUSTIFIED: _("Change to “justified”"),
     Verdict.OVERBLOWN: _("Change to “overblown”"),
 }
-# What is cached under a content version is dropped after this long (seconds):
-# by then a newer version has long replaced it, or it is built again.
-CONTENT_SECONDS = 24 * 3600
 # The query parameters a concern page reads; a page asked for with any other is
 # built for that request alone, never shared (its links would carry them).
-PAGE_PARAMETERS = ("page", "sort", "stance")
+# `lang` names the page's language for search engines (aouad.languages).
+PAGE_PARAMETERS = ("page", "sort", "stance", "lang")
 # Runs of white space that hold a line break, between the templates' tags. A
 # comment's own line breaks are <br> by then (linebreaksbr), and a shared page
 # of threads holds no filled-in textarea or <pre>.
@@ -66,7 +75,7 @@ def with_current_tallies(concerns):
 
     Votes only ever add to the day they are cast on, so the days before
     yesterday are settled: their sums are kept for the day (or until the
-    content version changes, which every rewrite of past days does), and the
+    history is rewritten: caching.history_version), and the
     database sums two days' rows, not a year's. Yesterday stays live for
     votes that began before midnight and committed after it.
     """
@@ -76,6 +85,7 @@ def with_current_tallies(concerns):
         ("settled-tallies", live_from),
         lambda: DailyShift.objects.filter(day__lt=live_from).sums_by_concern(),
         CONTENT_SECONDS,
+        version=history_version(),
     )
     for concern in concerns:
         justified, overblown = settled.get(concern.pk, (0, 0))
@@ -242,6 +252,11 @@ class ConcernPage:
         key = ("comment-form", self.concern.pk, get_language())
         return mark_safe(cached(key, draw, CONTENT_SECONDS))  # as above
 
+    @cached_property
+    def share(self):
+        """What the page says when it is shared: title, one line, its card (discussions.cards)."""
+        return concern_share(self.request, self.concern)
+
     # The fan
 
     @cached_property
@@ -291,6 +306,15 @@ class ConcernPage:
     def results_visible(self):
         return not self.concern.results_hidden_until_vote or self.user_vote is not None
 
+    @cached_property
+    def established(self):
+        """The tally among established fans beside the whole (discussions.established).
+
+        The same for every visitor; the template shows it only with the
+        results, and only when it differs.
+        """
+        return established_tally(self.concern, self.tally)
+
     @property
     def verdicts(self):
         """The vote buttons, the fan's current verdict pressed."""
@@ -302,7 +326,7 @@ class ConcernPage:
     @cached_property
     def news(self):
         """The public effects on this fear, newest update first, read once for the page."""
-        return list(self.concern.update_effects.public().select_related("update"))
+        return list(self.concern.update_effects.public().select_related("update", "impact"))
 
     @cached_property
     def news_status(self):
@@ -310,18 +334,29 @@ class ConcernPage:
 
     @cached_property
     def reconsider(self):
-        """The newest decisive update published since the fan last voted, if any."""
-        if self.user_vote is None:
+        """The newest update that goes against the fan's vote, if they have not answered it.
+
+        Only news published since the fan last cast, changed or kept their
+        vote, and only when it points the other way (it confirms a fear they
+        call overblown, or eases one they call justified); each update asks
+        once, until the fan keeps, changes or dismisses.
+        """
+        vote = self.user_vote
+        if vote is None:
             return None
-        return next(
-            (
-                effect
-                for effect in self.news
-                if effect.effect in (Effect.CONFIRMS, Effect.EASES)
-                and effect.update.published_at > self.user_vote.confirmed_at
-            ),
-            None,
+        against = [
+            effect
+            for effect in self.news
+            if effect.update.published_at > vote.confirmed_at and vote.goes_against(effect.effect)
+        ]
+        if not against:
+            return None
+        dismissed = set(
+            ReconsiderDismissal.objects.filter(
+                user=self.fan, update__in=[effect.update_id for effect in against]
+            ).values_list("update", flat=True)
         )
+        return next((effect for effect in against if effect.update_id not in dismissed), None)
 
     @property
     def reconsider_eases(self):
@@ -339,18 +374,38 @@ class ConcernPage:
 
     @cached_property
     def chart(self):
-        shifts = self.concern.daily_shifts.values_list(
-            "day", "justified_change", "overblown_change"
+        """The chart from each day's verdicts: settled days kept for the day, the last two read.
+
+        Votes are only ever recorded on the day they are cast, so the days
+        before yesterday are settled and kept (until the history is
+        rewritten, as a repair does: caching.history_version); yesterday stays live for
+        votes that began before midnight and committed after it.
+        """
+        today = timezone.localdate()
+        live_from = today - datetime.timedelta(days=1)
+        history = self.concern.vote_events.all()
+        settled = cached(
+            ("chart-days", self.concern.pk, live_from),
+            lambda: list(
+                history.verdicts_per_day(
+                    since=today - datetime.timedelta(days=CHART_DAYS - 1), until=live_from
+                )
+            ),
+            CONTENT_SECONDS,
+            version=history_version(),
         )
-        return opinion_chart(daily_tallies(shifts), self.news)
+        live = list(history.verdicts_per_day(since=live_from))
+        return opinion_chart(settled + live, self.news, today=today)
 
     @cached_property
     def chart_html(self):
         """The chart drawn once for its tally, day, language and news, then kept.
 
-        Its last point is the current tally and every earlier day is settled,
-        so those name it; repairs that rewrite past days change the content
-        version (discussions.tallies).
+        Every day before yesterday is settled and each cast or change moves
+        the tally, so the tally names the live days' counts without reading
+        them (two fans trading sides within the day leave it as it was: the
+        chart catches up with the next vote). Repairs that rewrite past days
+        change the content version (discussions.tallies).
         """
         tally = self.tally
         key = (
@@ -463,6 +518,9 @@ class ConcernPage:
         """The query string in a fixed order, or None when it holds a parameter pages ignore."""
         query = self.request.GET
         if any(name not in PAGE_PARAMETERS or len(query.getlist(name)) != 1 for name in query):
+            return None
+        if query.get("lang", get_language()) != get_language():
+            # A `lang` naming no language of the site, so ignored: this request's alone.
             return None
         return "&".join(f"{name}={query[name]}" for name in sorted(query))
 
@@ -626,6 +684,8 @@ class FearCard:
     concern: Concern
     results_visible: bool
     sparkline: str = ""
+    # The tally among established fans (discussions.established), with the results.
+    established: object = None
 
 
 class ArticlePage:
@@ -647,6 +707,11 @@ class ArticlePage:
         return _render(self.request, self, part, status, extra)
 
     @cached_property
+    def share(self):
+        """What the page says when it is shared: the site itself (discussions.cards)."""
+        return site_share(self.request)
+
+    @cached_property
     def _concerns(self):
         if self.article is None:
             return []
@@ -660,7 +725,7 @@ class ArticlePage:
     def cards(self):
         """The fears, ranked by the low end of their 95% range, then those hiding results."""
         cards = [
-            FearCard(c, True, self._sparklines[c.pk])
+            FearCard(c, True, self._sparklines[c.pk], established_tally(c, c.tally))
             if c.pk in self._visible
             else FearCard(c, False)
             for c in self._concerns

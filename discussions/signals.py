@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from news.models import SeasonUpdate, UpdateEffect
 
 from .caching import content_changed
+from .impacts import past_votes_changed, update_written
 from .models import Article, Comment, CommentRevision, Concern, HelpfulMark, Vote, VoteEvent
 from .tallies import drop_empty_days, lock_votes, withdraw
 
@@ -47,6 +48,18 @@ def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
 def drop_days_only_the_fan_made(sender, instance, **kwargs):
     # Only now is their history gone, and that of every fan deleted with them.
     drop_empty_days(getattr(instance, "_days_left_by_votes", set()))
+    past_votes_changed()
+
+
+@receiver(post_save, sender=UpdateEffect, dispatch_uid="discussions.effect_measured")
+def measure_effect(sender, instance, **kwargs):
+    update_written([instance.pk])
+
+
+@receiver(post_save, sender=SeasonUpdate, dispatch_uid="discussions.update_measured")
+def measure_update(sender, instance, **kwargs):
+    # Publishing, scheduling or moving the date moves both windows.
+    update_written(list(instance.effects.values_list("pk", flat=True)))
 
 
 def content_written(sender, **kwargs):

@@ -21,7 +21,7 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Least, TruncDate
 from django.utils import timezone
 
-from .caching import content_changed
+from .impacts import past_votes_changed
 from .models import DailyShift, Verdict, Vote, VoteEvent
 
 BATCH = 5000
@@ -123,7 +123,7 @@ def forget_votes(users):
     _total, deleted = Vote.objects.filter(user__in=users).delete()
     drop_empty_days(touched)
     # Past days changed, which the chart's cache key does not see.
-    content_changed()
+    past_votes_changed()
     return deleted.get(Vote._meta.label, 0)
 
 
@@ -300,7 +300,7 @@ def reconcile():
     _write_days(drift.days)
     if drift:
         # Past days may have changed, which the chart's cache key does not see.
-        content_changed()
+        past_votes_changed()
     return drift
 
 

@@ -8,17 +8,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django_htmx.http import retarget
 
 from accounts.decorators import refuse_when_suspended
 from accounts.limits import RateLimited
 from accounts.redirects import same_site_path
+from news.models import SeasonUpdate
 from notifications.delivery import follow_concern, unfollow_concern
 
 from .authoring import (
@@ -32,7 +34,9 @@ from .authoring import (
     post_comment,
     toggle_helpful,
 )
-from .forms import CommentEditForm, CommentForm, VoteForm, reply_options
+from .cards import concern_png, update_png
+from .established import established_tally
+from .forms import CommentEditForm, CommentForm, DismissForm, VoteForm, reply_options
 from .models import Article, Comment, Concern
 from .pages import (
     ArticlePage,
@@ -41,7 +45,7 @@ from .pages import (
     results_visible_to,
     with_current_tallies,
 )
-from .voting import Outcome, cast_vote, keep_vote
+from .voting import Outcome, cast_vote, dismiss_reminder, keep_vote
 
 
 def home(request):
@@ -65,6 +69,38 @@ def concern_detail(request, slug):
     """Show a concern, its tally, the vote and comment forms, and the comments."""
     page = ConcernPage(request, _get_concern(slug))
     return page.render("comment-page" if page.loading_more else "")
+
+
+# Social sites and card validators fetch a share card again after this long (seconds).
+CARD_MAX_AGE = 300
+
+
+def _card(request, png, *, public=True):
+    """Answer with a share card (a cards.Png), public for a few minutes; 304 when unchanged.
+
+    A staff preview of news not yet out is never kept by a shared cache.
+    """
+    response = HttpResponse(png.data, content_type="image/png")
+    response["ETag"] = png.etag
+    if public:
+        patch_cache_control(response, public=True, max_age=CARD_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return get_conditional_response(request, etag=png.etag, response=response)
+
+
+@require_safe
+def concern_card(request, slug):
+    """The concern's share card, a PNG in the request's language."""
+    return _card(request, concern_png(_get_concern(slug), get_language()))
+
+
+@require_safe
+def update_card(request, slug):
+    """A Season 2 update's share card; like its page, a draft is there for staff only."""
+    update = get_object_or_404(SeasonUpdate.objects.visible_to(request.user), slug=slug)
+    concerns = with_current_tallies(Concern.objects.affected_by(update))
+    return _card(request, update_png(update, concerns, get_language()), public=update.is_public)
 
 
 VOTE_MESSAGES = {
@@ -124,6 +160,21 @@ def keep(request, concern):
     if request.htmx:
         return ConcernPage(request, concern).render("reconsider", keep_feedback=feedback)
     messages.success(request, feedback)
+    return redirect(concern)
+
+
+@_signed_in_post
+def dismiss(request, concern):
+    """Set aside the reminder to reconsider after one update: it is not shown again."""
+    form = DismissForm(request.POST, concern=concern)
+    if form.is_valid():
+        dismiss_reminder(request.user, form.cleaned_data["update"])
+        feedback, level = _("We will not ask about this update again."), messages.SUCCESS
+    else:
+        feedback, level = form.errors["update"][0], messages.ERROR
+    if request.htmx:
+        return ConcernPage(request, concern).render("reconsider", keep_feedback=feedback)
+    messages.add_message(request, level, feedback)
     return redirect(concern)
 
 
@@ -352,4 +403,10 @@ def api_concern_detail(request, slug):
         return JsonResponse({"error": _("No concern with that slug.")}, status=404)
     count_comments([concern])
     visible = results_visible_to(request.user, [concern])
-    return JsonResponse(_concern_json(request, concern, visible))
+    data = _concern_json(request, concern, visible)
+    # Only here, not in the list: each concern's count of established fans is a
+    # query of its own whenever its cached copy has expired.
+    data["established"] = None
+    if concern.pk in visible:
+        data["established"] = established_tally(concern, concern.tally).as_json()
+    return JsonResponse(data)

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.limits import enforce
 from notifications.delivery import follow_automatically, follow_automatically_since
 
-from .caching import content_changed
-from .models import DailyShift, Verdict, Vote, VoteEvent
+from .impacts import past_votes_changed, votes_landed
+from .models import DailyShift, ReconsiderDismissal, Verdict, Vote, VoteEvent
 from .tallies import lock_votes
 
 CLEAR = "clear"
@@ -78,6 +78,8 @@ def cast_vote(user, concern, verdict):
         user.lock_to_act()
         # Counted after the database checks, so a refused vote uses up nothing.
         enforce("vote", user.pk, TOO_FAST)
+        # Figures around recent news count this vote once it commits (discussions.impacts).
+        transaction.on_commit(lambda: votes_landed(concern.pk))
         now = timezone.now()
         vote = Vote.objects.filter(user=user, concern=concern).first()
         if verdict == CLEAR:
@@ -146,6 +148,8 @@ def clear_all_votes(user, now):
         for vote in cleared:
             _clear(vote, vote.concern, now)
         VoteEvent.objects.filter(user=user).update(user=None)
+        # Unnamed, the fan's rows count apart on the chart's past days.
+        past_votes_changed()
     return len(cleared)
 
 
@@ -171,6 +175,13 @@ def keep_vote(user, concern):
             created_at=now,
         )
         return Outcome.KEPT
+
+
+def dismiss_reminder(user, update):
+    """Stop asking the fan to reconsider their vote after this update; return whether new."""
+    with transaction.atomic():
+        _dismissal, created = ReconsiderDismissal.objects.get_or_create(user=user, update=update)
+    return created
 
 
 def replay_history(ballots):
@@ -200,7 +211,7 @@ def replay_history(ballots):
         _add_shifts(shifts)
         follow_automatically_since(firsts)
         # Past days changed, which pages keep summed (pages.with_current_tallies).
-        content_changed()
+        past_votes_changed()
     return len(votes)
 
 

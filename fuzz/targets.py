@@ -158,6 +158,7 @@ PUBLIC_FORMS = {
         "is_spoiler": ["on"],
     },
     "concerns/<slug:slug>/follow/": {"follow": ["1", "0"]},
+    "concerns/<slug:slug>/dismiss/": {"update": ["1", "2"]},
     "comments/<int:pk>/helpful/": {"next": ["/"]},
     "comments/<int:pk>/edit/": {
         "body": ["Edited words."],

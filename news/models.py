@@ -1,11 +1,13 @@
 """Season 2 news: updates that curators publish, and how each bears on the fears."""
 
+import re
+
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,11 +46,26 @@ def fill_slug(instance, source):
 
 SLUG_HELP = _("Part of the web address. Leave empty to make one from the title.")
 
+# What a shared link says of its page (og:description): one sentence, about as
+# much as link previews show before they cut it themselves.
+SHARE_LINE_LENGTH = 160
+SENTENCE_END = re.compile(r"(?<=[.!?。])\s")
+
+
+def share_line(text):
+    """The first sentence of text, on one line, cut to SHARE_LINE_LENGTH characters."""
+    sentence = SENTENCE_END.split(" ".join(str(text).split()), maxsplit=1)[0]
+    return Truncator(sentence).chars(SHARE_LINE_LENGTH)
+
 
 class SeasonUpdateQuerySet(models.QuerySet):
     def published(self):
         """Return updates the public may see: published, and not set for later."""
         return self.filter(status=UpdateStatus.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """Return the updates this visitor may open: staff preview drafts and scheduled ones."""
+        return self if user.has_perm("news.view_seasonupdate") else self.published()
 
     def with_effects(self):
         """Fetch each update's effects, and the concerns they bear on, in one more query."""
@@ -119,7 +136,8 @@ class SeasonUpdate(models.Model):
         return reverse("news:update-detail", args=[self.slug])
 
     def clean(self):
-        fill_slug(self, self.title)
+        # From the English title (news.translation): one slug for both languages.
+        fill_slug(self, self.title_en)
         if self.status == UpdateStatus.PUBLISHED and self.published_at is None:
             # Publishing without a time means "now", the way curators expect.
             self.published_at = timezone.now()

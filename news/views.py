@@ -16,8 +16,6 @@ def update_list(request):
 
 def update_detail(request, slug):
     """Show one published Season 2 update; staff may preview drafts and scheduled ones."""
-    updates = SeasonUpdate.objects.all()
-    if not request.user.has_perm("news.view_seasonupdate"):
-        updates = updates.published()
+    updates = SeasonUpdate.objects.visible_to(request.user)
     update = get_object_or_404(updates.with_effects(), slug=slug)
     return render(request, "news/seasonupdate_detail.html", {"update": update})

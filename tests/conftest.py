@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from tests.factories import make_concern, make_user
+from tests.factories import make_concern, make_user, make_vote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +26,16 @@ def pytest_sessionstart(session):
 @pytest.fixture
 def concern(db):
     return make_concern()
+
+
+@pytest.fixture
+def blind(concern):
+    """A concern that hides its results until the fan votes, with three votes already."""
+    concern.results_hidden_until_vote = True
+    concern.save()
+    for _ in range(3):
+        make_vote(concern)
+    return concern
 
 
 @pytest.fixture

@@ -11,9 +11,18 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import Comment, Concern, DailyShift, HelpfulMark, Vote, VoteEvent
+from discussions.models import (
+    Comment,
+    Concern,
+    DailyShift,
+    HelpfulMark,
+    Movement,
+    UpdateImpact,
+    Vote,
+    VoteEvent,
+)
 from moderation.models import ModerationEvent, ReportedComment
-from news.models import SeasonUpdate
+from news.models import SeasonUpdate, UpdateEffect
 from notifications.models import Follow
 from tests.factories import make_comment, make_update, make_user, make_vote
 
@@ -59,6 +68,38 @@ def test_demo_gives_every_fear_votes_on_both_sides(demo_output):
     for concern in Concern.objects.all():
         justified, overblown = tally(concern)
         assert justified >= 5 and overblown >= 5, concern.slug
+
+
+def days_with_votes(concern, start, end):
+    moments = VoteEvent.objects.filter(
+        concern=concern, created_at__gte=start, created_at__lt=end
+    ).values_list("created_at", flat=True)
+    return {timezone.localdate(moment) for moment in moments}
+
+
+def test_demo_gives_every_fear_an_update_with_two_weeks_of_votes_either_side(demo_output):
+    fortnight = timezone.timedelta(days=14)
+    for concern in Concern.objects.all():
+        covered = [
+            effect
+            for effect in UpdateEffect.objects.filter(concern=concern).select_related("update")
+            for published in [effect.update.published_at]
+            if published + fortnight < timezone.now()
+            and len(days_with_votes(concern, published - fortnight, published)) >= 12
+            and len(days_with_votes(concern, published, published + fortnight)) >= 12
+        ]
+        assert covered, concern.slug
+
+
+def test_demo_states_what_each_update_did_to_opinion(demo_output):
+    impacts = UpdateImpact.objects.all()
+    published = UpdateEffect.objects.filter(update__status=SeasonUpdate.Status.PUBLISHED)
+    assert impacts.count() == published.count()
+    assert {impact.movement for impact in impacts} >= {
+        Movement.NO_CLEAR_CHANGE,
+        Movement.TOWARDS_JUSTIFIED,
+        Movement.TOWARDS_OVERBLOWN,
+    }
 
 
 def test_demo_votes_span_several_months(demo_output):

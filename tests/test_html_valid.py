@@ -89,8 +89,9 @@ def site(db):
     DailyShift.objects.filter(concern=concern).update(
         day=timezone.localdate() - datetime.timedelta(days=3)
     )
-    make_vote(concern, fan, "justified")
-    # The fan voted before the news below, so the page asks them to reconsider.
+    make_vote(concern, fan, "overblown")
+    # The fan voted before the news below, which goes against their vote, so
+    # the page asks them to reconsider.
     Vote.objects.filter(user=fan).update(confirmed_at=timezone.now() - datetime.timedelta(days=2))
     update = make_update(
         [(concern, Effect.CONFIRMS)],

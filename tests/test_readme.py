@@ -682,9 +682,13 @@ def confirmation_mail_row(text):
 
 def reports_row(text):
     holders = said(rf"{COUNT} fans reporting a comment hold it for review", text)[1]
+    new_age = said(
+        rf"accounts under {SPAN} old reporting from one network address count as one fan", text
+    )[1]
     return {
         "RATE_LIMITS['report']": (printed_rate(text, "per fan"), setting_rate("report")),
         "MODERATION_AUTO_HIDE_REPORTS": (count(holders), settings.MODERATION_AUTO_HIDE_REPORTS),
+        "ESTABLISHED_ACCOUNT_AGE": (span(new_age), settings.ESTABLISHED_ACCOUNT_AGE),
     }
 
 

@@ -174,25 +174,27 @@ def test_daily_tallies_keep_history_older_than_the_window():
 def test_chart_places_line_and_update_marker(concern):
     update = make_update(title="Seoul", effects=[(concern, "confirms")])
     day = timezone.localdate(update.published_at)
-    tallies = daily_tallies([(day - datetime.timedelta(days=1), 1, 1), (day, 2, 0)], today=day)
-    chart = opinion_chart(tallies, concern.update_effects.public().select_related("update"))
-    assert chart.lines == ["40.0,102.0 628.0,57.0"]
-    assert [(m.title, m.x, m.effect) for m in chart.markers] == [("Seoul", 628.0, "confirms")]
-    assert chart.rows[-1].percent == 75.0
+    verdicts = [(day - datetime.timedelta(days=1), 1, 1), (day, 2, 0)]
+    chart = opinion_chart(
+        verdicts, concern.update_effects.public().select_related("update"), today=day
+    )
+    # Few votes a day: each point is the week up to it, 1 of 2 then 3 of 4.
+    assert chart.lines == ["52.0,118.0 624.0,79.0"]
+    assert [(m.title, m.x, m.effect) for m in chart.markers] == [("Seoul", 624.0, "confirms")]
+    assert sum(row.votes for row in chart.rows) == 4
 
 
-def test_chart_table_holds_each_months_closing_tally():
-    shifts = [
+def test_chart_table_holds_each_months_votes_and_share():
+    verdicts = [
         (datetime.date(2026, 9, 3), 1, 1),
         (datetime.date(2026, 9, 20), 2, 0),
         (datetime.date(2026, 11, 2), 0, 4),
     ]
-    tallies = daily_tallies(shifts, today=datetime.date(2026, 11, 5))
-    rows = opinion_chart(tallies, []).rows
-    # October had no votes; November's row is its tally so far.
-    assert [(row.day, row.justified, row.overblown) for row in rows] == [
-        (datetime.date(2026, 9, 30), 3, 1),
-        (datetime.date(2026, 11, 5), 3, 5),
+    rows = opinion_chart(verdicts, [], today=datetime.date(2026, 11, 5)).rows
+    # October had no votes; November's row is its votes so far.
+    assert [(row.month, row.votes, row.percent) for row in rows] == [
+        (datetime.date(2026, 9, 1), 4, 75.0),
+        (datetime.date(2026, 11, 1), 4, 0.0),
     ]
 
 
@@ -205,7 +207,7 @@ def test_concern_page_draws_chart_with_table_and_marker(client, concern):
     make_update(title="Filming wraps", effects=[(concern, "eases")])
     html = client.get(concern.get_absolute_url()).text
     assert '<polyline class="chart-line"' in html or '<circle class="chart-dot"' in html
-    assert "Closing tally of each month with votes" in html
+    assert "Votes and share justified in each month with votes" in html
     marker = html.split('class="chart-marker effect-eases"', 1)[1]
     assert "Filming wraps" in marker.split("</title>", 1)[0]
 
@@ -251,7 +253,7 @@ def test_no_banner_for_unclear_news(fan_client, voted, concern):
 
 def test_no_banner_before_scheduled_news_is_due(fan_client, voted, concern):
     update = make_update(
-        effects=[(concern, "confirms")], published_at=timezone.now() + timezone.timedelta(hours=1)
+        effects=[(concern, "eases")], published_at=timezone.now() + timezone.timedelta(hours=1)
     )
     assert "still think it" not in fan_client.get(concern.get_absolute_url()).text
     # Once it is due, it asks.
@@ -260,7 +262,7 @@ def test_no_banner_before_scheduled_news_is_due(fan_client, voted, concern):
 
 
 def test_keep_records_reconfirmation_and_banner_goes(fan_client, voted, concern):
-    make_update(effects=[(concern, "confirms")])
+    make_update(effects=[(concern, "eases")])
     assert "still think it" in fan_client.get(concern.get_absolute_url()).text
     response = fan_client.post(f"/concerns/{concern.slug}/keep/", follow=True)
     assert "Noted: your vote stands." in response.text
@@ -289,15 +291,6 @@ def test_keep_without_a_vote_says_so(fan_client, concern):
 def test_anonymous_keep_goes_to_login(client, concern):
     response = client.post(f"/concerns/{concern.slug}/keep/")
     assert response.url.startswith("/accounts/login/")
-
-
-@pytest.fixture
-def blind(concern):
-    concern.results_hidden_until_vote = True
-    concern.save()
-    for _ in range(3):
-        make_vote(concern)
-    return concern
 
 
 def test_hidden_results_for_anonymous(client, blind):
@@ -440,9 +433,9 @@ def test_update_effect_unique_reason_shown_on_update_page(client, concern):
 
 
 def test_single_day_chart_has_one_centred_date_and_a_dot():
-    chart = opinion_chart(daily_tallies([(DAY, 1, 0)], today=DAY), [])
+    chart = opinion_chart([(DAY, 1, 0)], [], today=DAY)
     assert [label["anchor"] for label in chart.axis_labels] == ["middle"]
-    assert chart.dots == [{"x": 334.0, "y": 12.0}]
+    assert chart.dots == [{"x": 338.0, "y": 40.0}]
 
 
 def test_large_counts_use_a_thousands_separator():

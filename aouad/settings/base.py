@@ -51,6 +51,8 @@ DEBUG = False
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, which it extends with each language's field.
+    "modeltranslation",
     "aouad.apps.FearCheckAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "aouad.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After Locale: a `?lang=` in the URL outranks the cookie and Accept-Language.
+    "aouad.languages.LanguageParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before CSRF, the first reader of the form; after Locale, for the 400 page.
     "aouad.middleware.RejectUnreadableFormMiddleware",
@@ -127,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "accounts.context_processors.email_confirmation",
+                "aouad.languages.alternates",
             ],
         },
     },
@@ -190,6 +195,14 @@ LANGUAGES = [
     ("ko", _("Korean")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Curators' text (concerns, the article's summary, Season 2 news) in each
+# language, in columns beside the English (django-modeltranslation; see the
+# translation.py modules). What is not written in Korean shows in English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "ko")
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Slugs are made from the English title, the same in both languages.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -237,6 +250,7 @@ MAIL_RETRY_DELAYS = [
 DAILY_TASKS = [
     "notifications.tasks.send_digests",
     "privacy.tasks.forget_old_records",
+    "discussions.impacts.refresh_open_impacts",
 ]
 DAILY_TASKS_HOUR = 8
 # Client addresses and finished background work are kept this long at most.
@@ -314,9 +328,20 @@ COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=15)
 COMMENT_REPEAT_WINDOW = datetime.timedelta(minutes=5)
 
 # Moderation and anti-abuse, as Discourse and Lobsters set them.
-MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "3"))
+# Fans whose reports hold a comment for review; new accounts from one address
+# count as one (moderation.models.ReportQuerySet.weight). Above the sign-up
+# limit per address, or that address's accounts, a day later, could hold any
+# comment: moderation.checks refuses a lower one.
+MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "4"))
 NEW_ACCOUNT_AGE = datetime.timedelta(hours=24)
 NEW_ACCOUNT_MAX_COMMENTS = 10
+# A vote counts among established fans' once its account is this old and had
+# acted before the concern's latest update (discussions.models.VoteQuerySet).
+ESTABLISHED_ACCOUNT_AGE = datetime.timedelta(days=7)
+# An hour of votes from new accounts is a burst past max(BURST_MIN_VOTES,
+# BURST_FACTOR times the usual hourly rate) (moderation.bursts).
+BURST_MIN_VOTES = 20
+BURST_FACTOR = 3
 RATE_LIMITS = {
     "comment": "1/10s",
     "comment-new-account": "1/30s",
@@ -402,6 +427,22 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Anonymous visitors get whole pages from the cache (aouad.pagecache); the
 # tally on such a page is at most this many seconds old. 0 caches no page.
 TALLY_FRESH_SECONDS = 1
+
+# Share cards (discussions.cards) are drawn with these fonts, the first that
+# has a character drawing it: Nanum Gothic has Hangul and Latin (Debian's
+# fonts-nanum), DejaVu the symbols it lacks. A system check says when a file
+# is missing, an error under production settings for a first choice.
+SHARE_CARD_FONTS = {
+    "regular": [
+        "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ],
+    "bold": [
+        "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ],
+}
+SHARE_CARD_FONTS_REQUIRED = False
 
 CACHES = (
     redis_cache(REDIS_URL)

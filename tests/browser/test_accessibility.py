@@ -114,7 +114,7 @@ def test_chart_table_is_reachable(open_page, site):
     summary = page.locator(".chart-data summary")
     summary.focus()
     page.keyboard.press("Enter")
-    table = page.get_by_role("table", name="Closing tally of each month with votes")
+    table = page.get_by_role("table", name="Votes and share justified in each month with votes")
     assert table.is_visible()
 
 
