@@ -71,6 +71,8 @@ def daily_tallies(shifts, days=CHART_DAYS, today=None):
 # times the votes, and says so on the chart.
 THIN_DAY_VOTES = 30
 ROLLING_DAYS = 7
+# Longer than this, the bars count weeks.
+DAILY_BARS_DAYS = 120
 # Month names of the axis a phone hides every other one of, past this many.
 MONTH_LABELS_ON_A_PHONE = 6
 # Update badges closer than this (viewBox units) are nudged apart, so each stays
@@ -146,10 +148,16 @@ class OpinionChart:
     hit_width: int = 56
     badge_radius: int = 14
     rolling: bool = False
+    # Votes per week rather than per day: on a rolling chart, and on one too
+    # long for a day's bar to be seen (under a pixel wide on a phone).
+    weekly_bars: bool = False
+    # Runs of (x, y): the share's lines and, closed, the bands around them.
     lines: list = field(default_factory=list)
     dots: list = field(default_factory=list)
     bands: list = field(default_factory=list)
-    bars: str = ""
+    # (x, height) of each bar of votes, bar_width wide.
+    bars: list = field(default_factory=list)
+    bar_width: float = 1.0
     bars_scale: int = 0
     markers: list = field(default_factory=list)
     gridlines: list = field(default_factory=list)
@@ -159,6 +167,22 @@ class OpinionChart:
     @property
     def plot_right(self):
         return self.width - self.right
+
+    @property
+    def line_paths(self):
+        return [svg_path(line) for line in self.lines]
+
+    @property
+    def band_paths(self):
+        return [svg_path(band) + "z" for band in self.bands]
+
+    @property
+    def bars_path(self):
+        """Each bar a stroke bar_width wide, rising from the bars' baseline."""
+        return svg_path(
+            [(x, self.bars_bottom) for x, _height in self.bars],
+            rise=[height for _x, height in self.bars],
+        )
 
     @property
     def viewbox(self):
@@ -179,6 +203,51 @@ class OpinionChart:
     @property
     def is_empty(self):
         return not self.rows
+
+
+def _number(value):
+    """A coordinate as few characters as SVG reads it: 1 decimal, no "0." or ".0"."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    text = text.replace("-0.", "-.") if text.startswith("-0.") else text
+    text = text[1:] if text.startswith("0.") else text
+    return "0" if text in ("", "-", "-0") else text
+
+
+def _join(numbers):
+    # A minus sign separates numbers by itself.
+    text = ""
+    for number in numbers:
+        text += number if not text or number.startswith("-") else " " + number
+    return text
+
+
+def svg_path(points, rise=None):
+    """Path data through (x, y) points in relative steps: a year of days in a few KB.
+
+    Each step is the difference of coordinates already rounded to a tenth, so
+    the steps add up to the rounded points exactly. With `rise`, each point is
+    instead the foot of a vertical stroke that high (the bars).
+    """
+    if not points:
+        return ""
+    rounded = [(round(x, 1), round(y, 1)) for x, y in points]
+    (x0, y0), rest = rounded[0], rounded[1:]
+    if rise is None:
+        steps = []
+        previous = (x0, y0)
+        for x, y in rest:
+            steps += [_number(x - previous[0]), _number(y - previous[1])]
+            previous = (x, y)
+        head = f"M{_join([_number(x0), _number(y0)])}"
+        return head + (f"l{_join(steps)}" if steps else "")
+    heights = [round(height, 1) for height in rise]
+    text = f"M{_join([_number(x0), _number(y0)])}v{_number(-heights[0])}"
+    for (x, y), (px, _py), height, before in zip(
+        rest, rounded[:-1], heights[1:], heights[:-1], strict=True
+    ):
+        # Back down to the baseline and across to the next bar's foot.
+        text += f"m{_join([_number(x - px), _number(y - y0 + before)])}v{_number(-height)}"
+    return text
 
 
 def _x(chart, index, count):
@@ -245,23 +314,43 @@ def _draw_share(chart, points):
             upper = [(round(x - 2, 1), high), (round(x + 2, 1), high)]
             lower = [(round(x - 2, 1), low), (round(x + 2, 1), low)]
         else:
-            chart.lines.append(" ".join(f"{x},{y}" for x, y in line))
-        outline = upper + lower[::-1]
-        chart.bands.append(" ".join(f"{x},{y}" for x, y in outline))
+            chart.lines.append(line)
+        chart.bands.append(upper + lower[::-1])
 
 
 def _draw_bars(chart, points):
     count = len(points)
     step = (chart.plot_right - chart.left) / (count - 1) if count > 1 else 12
+    if chart.weekly_bars:
+        # A bar per week, ending today: a rolling point there sums exactly its
+        # week, and daily ones are added up, so no vote counts twice.
+        weeks = []
+        for end in range(count - 1, -1, -ROLLING_DAYS):
+            week = points[max(0, end - ROLLING_DAYS + 1) : end + 1]
+            if chart.rolling:
+                weeks.append(points[end])
+            else:
+                weeks.append(
+                    (
+                        points[end][0],
+                        Period(
+                            points[end][1].day,
+                            sum(p.justified for _x, p in week),
+                            sum(p.overblown for _x, p in week),
+                        ),
+                    )
+                )
+        points = weeks[::-1]
+        step *= ROLLING_DAYS
     width = round(max(1.0, min(step * 0.7, 12.0)), 1)
     chart.bars_scale = _nice_ceiling(max(p.total for _, p in points))
+    chart.bar_width = width
     height = chart.bars_bottom - chart.bars_top
-    bars = []
-    for x, period in points:
-        if period.total:
-            top = round(height * period.total / chart.bars_scale, 1)
-            bars.append(f"M{round(x - width / 2, 1)},{chart.bars_bottom}v-{top}h{width}v{top}z")
-    chart.bars = "".join(bars)
+    chart.bars = [
+        (x, round(height * period.total / chart.bars_scale, 1))
+        for x, period in points
+        if period.total
+    ]
 
 
 def _label_months(chart, days):
@@ -397,6 +486,7 @@ def opinion_chart(verdict_days, effects, today=None):
     days = [start + datetime.timedelta(days=n) for n in range((today - start).days + 1)]
     daily = [Period(day, *counts.get(day, (0, 0))) for day in days]
     chart.rolling = is_thin(daily)
+    chart.weekly_bars = chart.rolling or len(daily) > DAILY_BARS_DAYS
     periods = rolling(daily) if chart.rolling else daily
     points = [(_x(chart, i, len(periods)), period) for i, period in enumerate(periods)]
     _draw_share(chart, points)

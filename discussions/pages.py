@@ -419,7 +419,10 @@ class ConcernPage:
         )
         html = cached(
             key,
-            lambda: render_to_string("includes/_opinion_chart.html", {"chart": self.chart}),
+            # No <pre> or filled-in field there: its blank lines can go.
+            lambda: BLANKS.sub(
+                "\n", render_to_string("includes/_opinion_chart.html", {"chart": self.chart})
+            ),
             CONTENT_SECONDS,
         )
         return mark_safe(html)  # rendered by our template, escaped there

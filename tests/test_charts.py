@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from discussions.charts import Period, opinion_chart
+from discussions.charts import Period, opinion_chart, svg_path
 from discussions.models import VoteEvent
 from discussions.pages import ConcernPage
 from discussions.voting import CLEAR, cast_vote, keep_vote
@@ -154,7 +154,8 @@ def test_the_month_table_gives_the_share_and_its_interval():
 def test_the_band_outlines_the_interval_around_the_line():
     chart = chart_of([(days_before(1), 60, 40), (TODAY, 60, 40)])
     # 50.2% .. 69.1% of the plot's 156 units from y=40 down; upper edge left to right, then back.
-    assert chart.bands == ["52.0,88.3 624.0,88.3 624.0,117.7 52.0,117.7"]
+    assert chart.bands == [[(52.0, 88.3), (624.0, 88.3), (624.0, 117.7), (52.0, 117.7)]]
+    assert chart.band_paths == ["M52 88.3l572 0 0 29.4-572 0z"]
 
 
 # --- the line ---------------------------------------------------------------------------
@@ -162,14 +163,15 @@ def test_the_band_outlines_the_interval_around_the_line():
 
 def test_points_stand_at_their_day_and_share():
     chart = chart_of([(days_before(1), 75, 25), (TODAY, 40, 60)])
-    assert chart.lines == ["52.0,79.0 624.0,133.6"]
+    assert chart.lines == [[(52.0, 79.0), (624.0, 133.6)]]
+    assert chart.line_paths == ["M52 79l572 54.6"]
     assert not chart.rolling
 
 
 def test_a_day_without_votes_leaves_a_gap_not_a_zero():
     rows = [(days_before(4), 50, 50), (days_before(3), 50, 50), (days_before(1), 50, 50)]
     chart = chart_of([*rows, (TODAY, 50, 50)])
-    assert chart.lines == ["52.0,118.0 195.0,118.0", "481.0,118.0 624.0,118.0"]
+    assert chart.lines == [[(52.0, 118.0), (195.0, 118.0)], [(481.0, 118.0), (624.0, 118.0)]]
     assert len(chart.bands) == 2
 
 
@@ -177,7 +179,7 @@ def test_a_lone_day_is_a_dot_with_a_narrow_band():
     chart = chart_of([(days_before(2), 50, 50), (TODAY, 50, 50)])
     assert chart.lines == []
     assert chart.dots == [{"x": 52.0, "y": 118.0}, {"x": 624.0, "y": 118.0}]
-    assert chart.bands[0].startswith("50.0,")
+    assert chart.bands[0][0][0] == 50.0
 
 
 def test_thin_days_switch_to_a_rolling_week():
@@ -186,6 +188,8 @@ def test_thin_days_switch_to_a_rolling_week():
     assert chart.rolling
     # Ten days of 4 votes: from the seventh day on each point sums 7 days, 28 votes.
     assert chart.bars_scale == 50
+    # A bar per week back from today: the chart's first 3 days (12 votes), then 28.
+    assert [height for _x, height in chart.bars] == [9.6, 22.4]
     html = render_to_string("includes/_opinion_chart.html", {"chart": chart})
     assert "Rolling 7-day share" in html and "Daily share" not in html
 
@@ -207,14 +211,16 @@ def test_a_rolling_week_bridges_quiet_days_but_not_longer_gaps():
     assert chart.rolling
     # Each vote lights up its own day and the six after it; between them is a gap.
     assert len(chart.lines) == 2
-    assert len(chart.lines[0].split()) == 7
+    assert len(chart.lines[0]) == 7
 
 
 def test_bars_show_the_votes_behind_each_point_on_their_own_scale():
     chart = chart_of([(days_before(1), 20, 17), (TODAY, 10, 30)])
     assert chart.bars_scale == 50
     # The bars stand on y=254 and reach 40 units up at the scale's top.
-    assert chart.bars == "M46.0,254v-29.6h12.0v29.6zM618.0,254v-32.0h12.0v32.0z"
+    assert chart.bars == [(52.0, 29.6), (624.0, 32.0)]
+    # Each a stroke 12 wide from the baseline: up, back down and across, up.
+    assert (chart.bar_width, chart.bars_path) == (12.0, "M52 254v-29.6m572 29.6v-32")
 
 
 # --- the axis ---------------------------------------------------------------------------
@@ -368,7 +374,7 @@ def test_the_concern_page_says_how_the_chart_counts(client):
     make_vote(concern)
     html = client.get(concern.get_absolute_url()).text
     assert "Rolling 7-day share justified" in html
-    assert '<polygon class="chart-band"' in html
+    assert '<path class="chart-band"' in html
     assert "Votes and share justified in each month with votes" in html
 
 
@@ -379,3 +385,17 @@ def test_many_updates_keep_every_badge_inside_the_plot():
     assert len(places) == 30
     assert min(places) >= chart.left and max(places) <= chart.plot_right
     assert places == sorted(places)
+
+
+def test_a_long_daily_chart_counts_its_bars_by_week():
+    chart = chart_of([(days_before(n), 20, 20) for n in range(200)])
+    assert not chart.rolling and chart.weekly_bars
+    # 200 days: 28 full weeks back from today, and the first 4 days.
+    assert len(chart.bars) == 29
+    assert chart.bars_scale == 500
+    assert chart.bars[-1][1] == round(40 * 280 / 500, 1)
+
+
+def test_path_steps_add_up_to_the_rounded_points():
+    points = [(52.04, 82.26), (53.61, 105.54), (55.17, 101.33)]
+    assert svg_path(points) == "M52 82.3l1.6 23.2 1.6-4.2"

@@ -179,7 +179,7 @@ def test_chart_places_line_and_update_marker(concern):
         verdicts, concern.update_effects.public().select_related("update"), today=day
     )
     # Few votes a day: each point is the week up to it, 1 of 2 then 3 of 4.
-    assert chart.lines == ["52.0,118.0 624.0,79.0"]
+    assert chart.lines == [[(52.0, 118.0), (624.0, 79.0)]]
     assert [(m.title, m.x, m.effect) for m in chart.markers] == [("Seoul", 624.0, "confirms")]
     assert sum(row.votes for row in chart.rows) == 4
 
@@ -206,7 +206,7 @@ def test_concern_page_draws_chart_with_table_and_marker(client, concern):
     make_vote(concern)
     make_update(title="Filming wraps", effects=[(concern, "eases")])
     html = client.get(concern.get_absolute_url()).text
-    assert '<polyline class="chart-line"' in html or '<circle class="chart-dot"' in html
+    assert '<path class="chart-line"' in html or '<circle class="chart-dot"' in html
     assert "Votes and share justified in each month with votes" in html
     marker = html.split('class="chart-marker effect-eases"', 1)[1]
     assert "Filming wraps" in marker.split("</title>", 1)[0]
