@@ -23,6 +23,8 @@ as if nothing were cached.
 
 import contextlib
 import contextvars
+import hashlib
+import re
 import secrets
 
 from django.core.cache import cache
@@ -131,6 +133,20 @@ def content_changed():
     transaction.on_commit(_new_version)
 
 
+# What any cache backend takes as a key as it is; anything else is hashed.
+PORTABLE_KEY = re.compile(r"[\w:.,=&/+-]{1,200}", re.ASCII)
+
+
+def _portable(key):
+    """The key, or its hash when a visitor's query put odd or many characters in it.
+
+    Redis takes any key, but memcached and Django's warnings do not.
+    """
+    if PORTABLE_KEY.fullmatch(key):
+        return key
+    return "discussions:sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
 def history_version():
     """The token naming the vote history of past days; a new one when it is rewritten.
 
@@ -161,7 +177,7 @@ def cached(key, build, timeout, *, version=None):
     Kept under the content version, or under `version` (history_version()).
     """
     version = version or content_version()
-    full_key = ":".join(str(part) for part in ("discussions", version, *key))
+    full_key = _portable(":".join(str(part) for part in ("discussions", version, *key)))
     value = cache.get(full_key)
     if value is None:
         try:

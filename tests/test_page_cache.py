@@ -1,5 +1,7 @@
 """Pages through the cache: every promise the uncached pages keep, kept when served from it."""
 
+import warnings
+
 import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
@@ -7,7 +9,7 @@ from django.utils import timezone, translation
 
 from aouad import pagecache
 from discussions.authoring import delete_comment, edit_comment, mark_helpful, post_comment
-from discussions.caching import VERSION_KEY
+from discussions.caching import VERSION_KEY, cached
 from discussions.voting import replay_history
 from moderation.decisions import hide_comments
 from news.publishing import publish_update
@@ -390,3 +392,11 @@ def test_replayed_history_reaches_kept_tallies_at_once(concern):
     long_ago = timezone.now() - timezone.timedelta(days=20)
     replay_history({(make_user().pk, concern.pk): [(long_ago, "overblown")]})
     assert anonymous(url).json()["overblown"] == 1
+
+
+def test_a_visitors_odd_query_never_makes_an_odd_cache_key(db):
+    odd = ("threads", 1, "page=1' OR 1=1--&stance=\u00e9" + "x" * 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert cached(odd, lambda: "page", 60) == "page"
+        assert cached(odd, lambda: "other", 60) == "page"
