@@ -33,7 +33,12 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from aouad import languages, routers
-from discussions.caching import fresh_reads, one_version_per_request, read_with_version
+from discussions.caching import (
+    fresh_reads,
+    one_version_per_request,
+    portable_key,
+    read_with_version,
+)
 
 # The pages kept whole, with the query parameters each understands; any other
 # parameter, or a longer value, and the page is built for that visitor alone.
@@ -89,7 +94,9 @@ def _key(request):
         return None
     # As the page will be built: `?lang=` first, then the cookie and Accept-Language.
     language = languages.named_language(request) or translation.get_language_from_request(request)
-    return ":".join(["page", language, request.scheme, host, request.path, "&".join(query)])
+    return portable_key(
+        ":".join(["page", language, request.scheme, host, request.path, "&".join(query)])
+    )
 
 
 def _keepable(request, response):

@@ -137,7 +137,7 @@ def content_changed():
 PORTABLE_KEY = re.compile(r"[\w:.,=&/+-]{1,200}", re.ASCII)
 
 
-def _portable(key):
+def portable_key(key):
     """The key, or its hash when a visitor's query put odd or many characters in it.
 
     Redis takes any key, but memcached and Django's warnings do not.
@@ -177,7 +177,7 @@ def cached(key, build, timeout, *, version=None):
     Kept under the content version, or under `version` (history_version()).
     """
     version = version or content_version()
-    full_key = _portable(":".join(str(part) for part in ("discussions", version, *key)))
+    full_key = portable_key(":".join(str(part) for part in ("discussions", version, *key)))
     value = cache.get(full_key)
     if value is None:
         try:

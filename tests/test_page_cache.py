@@ -4,7 +4,7 @@ import warnings
 
 import pytest
 from django.core.cache import cache
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone, translation
 
 from aouad import pagecache
@@ -400,3 +400,12 @@ def test_a_visitors_odd_query_never_makes_an_odd_cache_key(db):
         warnings.simplefilter("error")
         assert cached(odd, lambda: "page", 60) == "page"
         assert cached(odd, lambda: "other", 60) == "page"
+
+
+def test_an_odd_query_value_makes_a_portable_page_key(db, concern):
+    request = RequestFactory().get(concern.get_absolute_url(), {"sort": "' OR 1=1 ë"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        key = pagecache._key(request)
+        cache.get(key)
+    assert key.startswith("discussions:sha256:")
