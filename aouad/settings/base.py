@@ -421,8 +421,9 @@ def redis_cache(url):
 
 # A signed-in fan's every request reads their session: from the cache when it
 # holds it (Redis in production), from the database, which always has it,
-# when it does not, or while Redis is down.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# when it does not, or while Redis is down (Django's cached_db, looking up
+# only keys it could have made: aouad.sessions).
+SESSION_ENGINE = "aouad.sessions"
 
 # Anonymous visitors get whole pages from the cache (aouad.pagecache); the
 # tally on such a page is at most this many seconds old. 0 caches no page.
