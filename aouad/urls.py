@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
@@ -7,6 +8,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from aouad import views
+from aouad.sitemaps import SITEMAPS, robots_txt
 
 urlpatterns = [
     path("", include("aouad.health")),
@@ -26,6 +28,8 @@ urlpatterns = [
         "favicon.ico",
         RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
     ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("", include("news.urls")),
     path("", include("discussions.urls")),
 ]
