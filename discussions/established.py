@@ -56,17 +56,27 @@ def established_counts(concern, now=None):
     return tally.justified, tally.overblown
 
 
-def established_tally(concern, whole):
-    """The concern's tally among established fans, from the cache, beside `whole`.
+def established_tallies(concerns):
+    """{concern pk: its tally among established fans beside its whole tally}, from the cache.
 
-    Keyed by the news version, not the content version: only news moves the
-    line between established and not, and comments, which change the content
-    version every few seconds on news day, would have it recounted each time.
+    One round trip for every concern's counts. Keyed by the news version, not
+    the content version: only news moves the line between established and
+    not, and comments, which change the content version every few seconds on
+    news day, would have it recounted each time.
     """
-    key = f"discussions:established:{concern.pk}:{news_version()}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = established_counts(concern)
-        cache.set(key, counts, ESTABLISHED_SECONDS)
-    justified, overblown = counts
-    return EstablishedTally(Tally(justified, overblown), whole)
+    version = news_version()
+    keys = {concern.pk: f"discussions:established:{concern.pk}:{version}" for concern in concerns}
+    found = cache.get_many(keys.values())
+    tallies = {}
+    for concern in concerns:
+        counts = found.get(keys[concern.pk])
+        if counts is None:
+            counts = established_counts(concern)
+            cache.set(keys[concern.pk], counts, ESTABLISHED_SECONDS)
+        tallies[concern.pk] = EstablishedTally(Tally(*counts), concern.tally)
+    return tallies
+
+
+def established_tally(concern, whole):
+    """The concern's tally among established fans, from the cache, beside `whole`."""
+    return EstablishedTally(established_tallies([concern])[concern.pk].tally, whole)

@@ -27,7 +27,7 @@ from notifications.models import Follow
 from .caching import CONTENT_SECONDS, CSRF_PLACEHOLDER, RANKING_SECONDS, cached, history_version
 from .cards import concern_share, site_share
 from .charts import CHART_DAYS, daily_tallies, opinion_chart, sparkline
-from .established import established_tally
+from .established import established_tallies, established_tally
 from .forms import FRESH_REPLY, CommentForm
 from .models import (
     Comment,
@@ -728,7 +728,7 @@ class ArticlePage:
     def cards(self):
         """The fears, ranked by the low end of their 95% range, then those hiding results."""
         cards = [
-            FearCard(c, True, self._sparklines[c.pk], established_tally(c, c.tally))
+            FearCard(c, True, self._sparklines[c.pk], self._established[c.pk])
             if c.pk in self._visible
             else FearCard(c, False)
             for c in self._concerns
@@ -739,6 +739,10 @@ class ArticlePage:
         )
         # Already in the article's order; sorting them by tally would give it away.
         return ranked + [card for card in cards if not card.results_visible]
+
+    @cached_property
+    def _established(self):
+        return established_tallies([c for c in self._concerns if c.pk in self._visible])
 
     @cached_property
     def _sparklines(self):
