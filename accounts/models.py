@@ -3,7 +3,9 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -48,8 +50,30 @@ class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = False
 
 
+DISPLAY_NAME_MAX_LENGTH = 50
+BIO_MAX_LENGTH = 300
+
+
 class User(AbstractUser):
     """A fan, curator or moderator of the site."""
+
+    display_name = models.CharField(
+        _("display name"),
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        blank=True,
+        help_text=_("Shown beside your username on your profile and your comments."),
+    )
+    bio = models.TextField(
+        _("about you"),
+        max_length=BIO_MAX_LENGTH,
+        blank=True,
+        help_text=_("A line or two for your public profile."),
+    )
+    votes_public = models.BooleanField(
+        _("show my votes on my profile"),
+        default=False,
+        help_text=_("Votes are private unless you choose to show them."),
+    )
 
     is_demo = models.BooleanField(
         _("demo account"),
@@ -83,10 +107,33 @@ class User(AbstractUser):
                 name="accounts_user_username_ci_unique",
                 violation_error_message=_("A user with that username already exists."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(LessThanOrEqual(Length("bio"), BIO_MAX_LENGTH)),
+                name="accounts_user_bio_length",
+            ),
         ]
 
     def __str__(self):
         return self.username
+
+    def get_absolute_url(self):
+        # The profile page lists what the fan wrote, so discussions serves it.
+        return reverse("discussions:fan-profile", kwargs={"username": self.username})
+
+    @property
+    def public_name(self):
+        """The display name a fan chose, or their username."""
+        return self.display_name or self.username
+
+    @cached_property
+    def muted_ids(self):
+        """The ids of the fans this fan has muted, read once per request."""
+        if not self.pk:
+            return frozenset()
+        return frozenset(self.mutes.values_list("muted_id", flat=True))
+
+    def has_muted(self, other):
+        return other is not None and other.pk in self.muted_ids
 
     def can_be_suspended_by(self, actor):
         """Whether actor may suspend this account (the rule is UserQuerySet.suspendable_by)."""
@@ -167,3 +214,45 @@ class User(AbstractUser):
     def is_young_account(self):
         """Younger than ESTABLISHED_ACCOUNT_AGE: too young for its word to weigh on its own."""
         return timezone.now() - self.date_joined < settings.ESTABLISHED_ACCOUNT_AGE
+
+
+class MuteQuerySet(models.QuerySet):
+    def of(self, muted):
+        """Mutes of this fan: who would rather not hear from them."""
+        return self.filter(muted=muted)
+
+
+class Mute(models.Model):
+    """One fan's choice not to hear from another: their comments collapse, no notifications."""
+
+    muter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="mutes",
+        verbose_name=_("fan who muted"),
+    )
+    muted = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="muted_by",
+        verbose_name=_("muted fan"),
+    )
+    created_at = models.DateTimeField(_("muted at"), default=timezone.now)
+
+    objects = MuteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mute")
+        verbose_name_plural = _("mutes")
+        constraints = [
+            models.UniqueConstraint(fields=["muter", "muted"], name="accounts_mute_once"),
+            models.CheckConstraint(
+                condition=~models.Q(muter=models.F("muted")), name="accounts_mute_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(muter)s muted %(muted)s") % {"muter": self.muter, "muted": self.muted}
+
+    def get_absolute_url(self):
+        return self.muted.get_absolute_url()
