@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import Mute, User
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -56,11 +56,12 @@ class UserAdmin(DjangoUserAdmin):
         "emailaddress__verified",
         "date_joined",
     )
-    search_fields = ("username", "email")
+    search_fields = ("username", "email", "display_name")
     ordering = ("-date_joined",)
     inlines = [EmailAddressInline]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
+        (_("Profile"), {"fields": ("display_name", "bio", "votes_public")}),
         (_("Taking part"), {"fields": ("email_confirmation_required",)}),
     )
 
@@ -70,6 +71,16 @@ class UserAdmin(DjangoUserAdmin):
         if _is_suspension_autocomplete(request):
             queryset = queryset.suspendable_by(request.user)
         return queryset, may_have_duplicates
+
+
+@admin.register(Mute)
+class MuteAdmin(RecordAdmin):
+    """Who muted whom: fans mute and unmute on the site, and staff only read it."""
+
+    list_display = ("muter", "muted", "created_at")
+    list_select_related = ("muter", "muted")
+    search_fields = ("muter__username", "muted__username")
+    date_hierarchy = "created_at"
 
 
 admin.site.unregister(AccessAttempt)

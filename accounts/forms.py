@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from allauth.account import forms as allauth_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
@@ -7,6 +10,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .profiles import PROFILE_FIELDS
 
 # The longest a username (150) or an email address (254) can be.
 LOGIN_MAX_LENGTH = 254
@@ -105,3 +109,60 @@ class SignupForm(allauth_forms.SignupForm):
                 _("We couldn't create the account. Please try again."), code="honeypot"
             )
         return cleaned
+
+
+# Format characters that are no part of a name: they reorder or hide text
+# (bidirectional overrides, zero-width spaces), so "nam_onjo" could be spelled
+# to look like someone else. The zero-width (non-)joiners stay: emoji and
+# some scripts need them.
+KEPT_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+# Words that make a fan look like the site's staff; staff may use them.
+STAFF_WORDS = {"admin", "administrator", "moderator", "staff", "curator", "관리자", "운영자"}
+BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _has_control_characters(text, allowed=""):
+    return any(
+        (unicodedata.category(char) == "Cc" and char not in allowed)
+        or (unicodedata.category(char) == "Cf" and char not in KEPT_FORMAT_CHARACTERS)
+        for char in text
+    )
+
+
+class ProfileForm(forms.ModelForm):
+    """What a fan shows of themselves on their profile page: a name, a few lines, their votes."""
+
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS
+        widgets = {"bio": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if _has_control_characters(name):
+            raise forms.ValidationError(
+                _("A display name can't contain control or invisible characters."),
+                code="control_characters",
+            )
+        bare = name.lstrip("@").strip()
+        if bare and User.objects.named(bare).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("That is another fan's username. Please choose a name of your own."),
+                code="impersonation",
+            )
+        words = set(re.findall(r"\w+", bare.casefold()))
+        if not self.instance.is_staff and words & STAFF_WORDS:
+            raise forms.ValidationError(
+                _("Names that sound like the site's staff are kept for the staff."),
+                code="staff_name",
+            )
+        return name
+
+    def clean_bio(self):
+        bio = self.cleaned_data["bio"].replace("\r\n", "\n").replace("\r", "\n")
+        if _has_control_characters(bio, allowed="\n\t"):
+            raise forms.ValidationError(
+                _("Your bio can't contain control or invisible characters."),
+                code="control_characters",
+            )
+        return BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in bio.split("\n")))

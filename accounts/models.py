@@ -44,6 +44,26 @@ class UserQuerySet(models.QuerySet):
             return self.exclude(pk=actor.pk)
         return self.filter(is_staff=False, is_superuser=False)
 
+    def named(self, username):
+        """The account of this username, whatever its case, as sign-up keeps names unique.
+
+        Both sides are lowered by the database, as the unique constraint
+        lowers them, so PostgreSQL reads that constraint's index. What no
+        username can be (a URL's NUL byte, which PostgreSQL refuses) finds nobody.
+        """
+        field = self.model._meta.get_field("username")
+        if len(username) > field.max_length or not self.model.username_validator.regex.match(
+            username
+        ):
+            return self.none()
+        return self.alias(lower_username=Lower("username")).filter(
+            lower_username=Lower(models.Value(username))
+        )
+
+    def with_public_profile(self):
+        """Accounts whose profile page is shown: an account switched off has none."""
+        return self.filter(is_active=True)
+
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     # Migrations keep Django's manager, so they never depend on this module.
@@ -61,17 +81,22 @@ class User(AbstractUser):
         _("display name"),
         max_length=DISPLAY_NAME_MAX_LENGTH,
         blank=True,
+        # Database defaults, so that machines still running the code from
+        # before these columns can sign fans up during a rolling deploy.
+        db_default="",
         help_text=_("Shown beside your username on your profile and your comments."),
     )
     bio = models.TextField(
         _("about you"),
         max_length=BIO_MAX_LENGTH,
         blank=True,
+        db_default="",
         help_text=_("A line or two for your public profile."),
     )
     votes_public = models.BooleanField(
         _("show my votes on my profile"),
         default=False,
+        db_default=False,
         help_text=_("Votes are private unless you choose to show them."),
     )
 
@@ -220,6 +245,10 @@ class MuteQuerySet(models.QuerySet):
     def of(self, muted):
         """Mutes of this fan: who would rather not hear from them."""
         return self.filter(muted=muted)
+
+    def by(self, muter):
+        """The mutes this fan made, the latest first, with the fans they muted."""
+        return self.filter(muter=muter).select_related("muted").order_by("-created_at", "-pk")
 
 
 class Mute(models.Model):

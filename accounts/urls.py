@@ -13,4 +13,5 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
     path("confirm-email/again/", views.resend_confirmation, name="resend-confirmation"),
+    path("profile/", views.profile, name="profile"),
 ]

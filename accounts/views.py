@@ -3,12 +3,13 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .forms import username_taken
+from .forms import ProfileForm, username_taken
 from .limits import refuse_password_spraying, retry_after, wait_message
-from .models import User
+from .models import Mute, Suspended, User
+from .profiles import edit_profile
 from .redirects import same_site_path
 
 
@@ -93,3 +94,23 @@ def resend_confirmation(request):
     address.send_confirmation(request)
     messages.success(request, _("We sent the link again to %(email)s.") % {"email": address.email})
     return redirect(back)
+
+
+@login_required
+def profile(request):
+    """Edit the display name, bio and whether votes show; list the fans muted, to unmute."""
+    # A copy: a refused form must not leave its values on request.user for the page.
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
+    status = 400 if form.is_bound else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit_profile(request.user, **form.cleaned_data)
+        except Suspended as refusal:
+            # Said beside the form, so what the fan typed stays in it.
+            form.add_error(None, str(refusal))
+            status = 403
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect(request.user)
+    context = {"form": form, "mutes": Mute.objects.by(request.user)}
+    return render(request, "accounts/profile_form.html", context, status=status)

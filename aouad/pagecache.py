@@ -22,6 +22,7 @@ cache is down, every page is built as if none were cached.
 
 import functools
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -30,7 +31,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from aouad import languages, routers
 from discussions.caching import (
@@ -46,8 +47,15 @@ PAGES = {
     "discussions:home": (),
     "discussions:article-detail": (),
     "discussions:concern-detail": ("page", "sort", "stance"),
+    # A fan's name, bio and comments are content; public votes lag as tallies do.
+    "discussions:fan-profile": ("page",),
     "discussions:api-concern-list": (),
     "discussions:api-concern-detail": (),
+    # What open concern pages poll for (discussions.live), answered with a 304 when
+    # the reader has it: the crowd on one fear never reaches the session.
+    "discussions:concern-live": (),
+    # Short, common searches (a value longer than MAX_VALUE_LENGTH is built each time).
+    "search:results": ("q", "sort", "type", "page"),
 }
 # What every page also understands: `?lang=`, the form of a page search
 # engines index in each language (aouad.languages).
@@ -87,7 +95,8 @@ def _key(request):
         values = request.GET.getlist(name)
         if name not in known + EVERY_PAGE or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
             return None
-        query.append(f"{name}={values[0]}")
+        # Encoded, so a value holding "&" or "=" never reads as another parameter.
+        query.append(urlencode({name: values[0]}))
     try:
         host = request.get_host()
     except DisallowedHost:
@@ -97,6 +106,13 @@ def _key(request):
     return portable_key(
         ":".join(["page", language, request.scheme, host, request.path, "&".join(query)])
     )
+
+
+def _conditional(request, response):
+    """A 304 when the answer has an ETag the request names (the live answers have one)."""
+    if response.status_code != 200 or not response.has_header("ETag"):
+        return response
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def _keepable(request, response):
@@ -127,8 +143,11 @@ class AnonymousPageCacheMiddleware:
             and kept["version"] == version
             and time.time() - kept["built_at"] < fresh_for
         ):
-            return self._replay(kept)
+            return _conditional(request, self._replay(kept))
         built_at = time.time()
+        # Built as if asked without a condition, since it is kept for everyone;
+        # the condition is answered after, as a hit's is.
+        condition = request.META.pop("HTTP_IF_NONE_MATCH", None)
         with fresh_reads():
             response = self.get_response(request)
         if response.status_code == 503 and routers.replica_configured():
@@ -153,7 +172,9 @@ class AnonymousPageCacheMiddleware:
             # Expiry only frees memory; freshness is checked against built_at.
             cache.set(key, kept, fresh_for + 1)
             response[HEADER] = "miss"
-        return response
+        if condition is not None:
+            request.META["HTTP_IF_NONE_MATCH"] = condition
+        return _conditional(request, response)
 
     @staticmethod
     def _replay(kept):

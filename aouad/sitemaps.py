@@ -33,7 +33,14 @@ class PageSitemap(OnSiteUrl):
     changefreq = "daily"
 
     def items(self):
-        return ["discussions:home", "news:update-list", "moderation:log", "privacy:policy"]
+        return [
+            "discussions:home",
+            "news:update-list",
+            "moderation:log",
+            "privacy:policy",
+            "privacy:terms",
+            "privacy:takedown",
+        ]
 
     def location(self, item):
         return reverse(item)

@@ -31,6 +31,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("", include("news.urls")),
+    path("", include("search.urls")),
     path("", include("discussions.urls")),
 ]
 

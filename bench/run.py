@@ -2,8 +2,9 @@
 
 A peer harness (../shared/bench, not part of this repository and not needed
 here) compares the anonymous concern page with other projects. This
-measures what it does not: signed-in pages, the home page and the JSON API,
-votes (with the tallies checked against the votes afterwards), the concern
+measures what it does not: signed-in pages, the home page, the JSON API,
+search (a word most comments hold: the most matches to rank), votes (with
+the tallies checked against the votes afterwards), the concern
 page while fans vote, the page's weight, the workers' memory, and
 (BENCH_SCALE=1) whether pages stay as fast and run the same queries on ten
 times the votes and two hundred times the comments.
@@ -21,10 +22,12 @@ Knobs (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNS=8 VOTE_CONNS=32
 VOTE_FANS=320 VOTES_PER_S=20 SIM_VOTES=100000 MEMORY_REQUESTS=1000,10000
 BENCH_SETUP=1 (rebuild the databases) BENCH_SCALE=1 (the scale comparison)
 BENCH_DATABASE=aouad_bench (the scale ones are <it>_small and <it>_big)
-BENCH_REDIS_DB=11 BENCH_RESULTS=bench/results PGHOST PGPORT PGUSER.
+BENCH_REDIS_DB=11 BENCH_RESULTS=bench/results PGHOST PGPORT PGUSER
+LIVE_READERS=1000 LIVE_POLL=10 LIVE_DURATION=25s LIVE_COMMENTS=3 (the live threads case).
 The table goes to stdout and to BENCH_RESULTS/<UTC time>.md.
 """
 
+import asyncio
 import contextlib
 import ctypes
 import fcntl
@@ -32,6 +35,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -44,6 +48,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +67,12 @@ VOTE_FANS = int(os.environ.get("VOTE_FANS", "320"))
 VOTES_PER_S = os.environ.get("VOTES_PER_S", "20")
 SIM_VOTES = int(os.environ.get("SIM_VOTES", "100000"))
 MEMORY_REQUESTS = [int(n) for n in os.environ.get("MEMORY_REQUESTS", "1000,10000").split(",")]
+# Live threads: this many readers poll one concern's live answer while fans post.
+LIVE_READERS = int(os.environ.get("LIVE_READERS", "1000"))
+LIVE_POLL = float(os.environ.get("LIVE_POLL", "10"))  # seconds, as settings.LIVE_POLL_SECONDS
+LIVE_DURATION = os.environ.get("LIVE_DURATION", "25s")
+LIVE_COMMENTS = int(os.environ.get("LIVE_COMMENTS", "3"))
+LIVE_PROMISE = 15  # seconds: a new comment reaches every open page within this
 SETUP = os.environ.get("BENCH_SETUP", "") not in ("", "0")
 SCALE = os.environ.get("BENCH_SCALE", "") not in ("", "0")
 REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "11"))
@@ -79,6 +90,9 @@ SEEDED_COMMENTS = 500  # what bench/fixtures.py's `seed` writes on the first con
 TALLY_WAIT = 1.2  # seconds: past the 1 s a cached tally may lag (TALLY_FRESH_SECONDS)
 SCALE_LIMIT = 1.2  # big/small latency allowed before "no"
 GET_OK = "200"
+# A word most of the seeded comments hold (bench/fixtures.py ARGUMENTS): the most
+# rows to rank, and short enough that the anonymous page is kept whole.
+SEARCH = "/search/?q=classroom"
 VOTE_OK = "302"  # the vote view redirects back to the concern
 
 
@@ -152,6 +166,7 @@ def django_env(database):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
         SMTP_HOST="127.0.0.1",
+        TAKEDOWN_EMAIL="takedown@example.com",
         DATABASE_URL=f"postgres://{PGUSER}@{PGHOST}:{PGPORT}/{database}",
         LOG_LEVEL="WARNING",
         CONN_MAX_AGE="60",
@@ -396,6 +411,9 @@ class Bench:
             Case("home anonymous", "/", check=f'href="{concern}"'),
             Case("home signed in", "/", signed_in, check=self.reader["username"]),
             Case("api list anonymous", "/api/concerns/", check=f'"slug": "{self.slug}"'),
+            Case("search anonymous", SEARCH, check="<mark>classroom</mark>"),
+            Case("search signed in", SEARCH, signed_in, check="<mark>classroom</mark>"),
+            Case("live anonymous", f"{concern}live/", check='"newest"'),
             Case("votes", f"{concern}vote/", votes=True),
             Case("concern while voting", concern, while_voting=True, check="bench-item-"),
         ]
@@ -531,8 +549,93 @@ class Bench:
             for case in self.cases:
                 log(f"round {round_number}/{ROUNDS}: {case.name}")
                 self.measure(case, round_number)
+        self.live = self.measure_live()
         self.server.stop()
         self.memory = self.measure_memory()
+
+    def measure_live(self):
+        """LIVE_READERS open pages polling the concern's live answer while fans post comments.
+
+        The pages poll as static/js/live.js does (poll_live). LIVE_COMMENTS
+        fans of the votes case post a comment each through the form, early
+        enough that every page polls again before the run ends; when each
+        was first in an answer says how long it took to reach the pages. The
+        comments are deleted after, so the page every case reads stays the
+        seeded one.
+        """
+        path = f"/concerns/{self.slug}/live/"
+        seconds = duration_seconds(LIVE_DURATION)
+        keys = (self.workdir / "voters.txt").read_text().split()[::2]
+        fans = keys[-LIVE_COMMENTS:] if LIVE_COMMENTS else []
+        # From 2 s in until one poll (and 3 s for the answer) before the end.
+        last = max(2.0, seconds - LIVE_POLL - 3)
+        times = [2 + (last - 2) * i / max(1, len(fans) - 1) for i in range(len(fans))]
+        posted, lock = [], threading.Lock()
+
+        def post_comment(number, key, at):
+            time.sleep(max(0.0, at - time.monotonic()))
+            sent = time.time()
+            answer = self.as_fan(
+                key,
+                f"/concerns/{self.slug}/comments/",
+                # Unlike any earlier run's, which the site would refuse as posted again.
+                body=f"live-comment-{number}-{secrets.token_hex(4)}: {LIVE_READERS} readers poll",
+            )
+            found = re.search(r"#comment-(\d+)$", answer.headers.get("Location", ""))
+            with lock:
+                if answer.status != 302 or found is None:
+                    self.problems.append(f"live: a comment was refused ({answer.status})")
+                else:
+                    posted.append((int(found.group(1)), sent, key))
+
+        log(f"live: {LIVE_READERS} readers polling {path} every {LIVE_POLL} s for {LIVE_DURATION}")
+        began = time.monotonic()
+        posters = [
+            threading.Thread(target=post_comment, args=(number, key, began + at))
+            for number, (key, at) in enumerate(zip(fans, times, strict=True), 1)
+        ]
+        for poster in posters:
+            poster.start()
+        try:
+            result = poll_live(self.server.base, path, seconds)
+        finally:
+            for poster in posters:
+                poster.join()
+        for pk, _sent, key in posted:
+            self.as_fan(key, f"/comments/{pk}/delete/")
+        pages = result.pop("seen")
+        delays, reached = [], []
+        for pk, sent, _key in sorted(posted):
+            # On each page, its first answer with this comment or a later one.
+            arrivals = [
+                min(at for newest, at in page.items() if newest >= pk) - sent
+                for page in pages
+                if any(newest >= pk for newest in page)
+            ]
+            delays.append(round(min(arrivals), 2) if arrivals else None)
+            reached.append((len(arrivals), round(max(arrivals), 1) if arrivals else None))
+        result.update(posted=len(posted), delays=delays, reached=reached)
+        statuses = result["statuses"]
+        result["share_304"] = statuses.get("304", 0) / max(1, sum(statuses.values()))
+        if result["bad"] or result["sock_errors"]:
+            self.problems.append(
+                f"live: {result['bad']} unexpected statuses, {result['sock_errors']} socket errors"
+            )
+        if any(n < LIVE_READERS or last > LIVE_PROMISE for n, last in reached):
+            self.problems.append(f"live: (pages, seconds) each comment took to reach: {reached}")
+        return result
+
+    def as_fan(self, session, path, body=None):
+        """POST a form as one of the votes case's fans; with `body`, it is a new comment."""
+        fields = {"csrfmiddlewaretoken": self.csrf}
+        if body is not None:
+            fields.update(body=body, stance="undecided")
+        return fetch(
+            self.server.base + path,
+            cookie=f"{self.cookies['csrf']}={self.csrf}; {self.cookies['session']}={session}",
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={"Referer": f"{self.server.base}/"},
+        )
 
     def measure_memory(self):
         """Each worker's RSS after 1,000 and 10,000 concern pages, signed in and anonymous mixed.
@@ -617,6 +720,89 @@ def rss_kb(pid):
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
 
 
+def poll_live(base, path, seconds):
+    """LIVE_READERS pages polling `path` every LIVE_POLL seconds for `seconds`, as live.js does.
+
+    Open loop, as browsers are: each page asks on its own schedule whatever
+    the server's pace (its first ask at a random moment of the first
+    interval, as pages are opened at different times), on a connection of its
+    own that sends at once, with If-None-Match naming the last answer it
+    had. wrk cannot pace like this against sync workers: a connection it
+    opens and leaves idle until its next request holds a worker (behind
+    nginx, which reads whole requests first, none would). Returns what
+    status.lua's BENCH line holds, and `seen`: for each page, when each
+    newest comment id was first in its answers (time.time()).
+    """
+    host, port = base.removeprefix("http://").split(":")
+    latencies, statuses, seen = [], {}, []
+    errors = [0, 0]  # socket errors, timeouts
+
+    async def ask(etag):
+        lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
+        if etag:
+            lines.append(f"If-None-Match: {etag}")
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+            answer = await reader.read()
+        finally:
+            writer.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        status = head.split(b" ", 2)[1].decode()
+        found = re.search(rb"(?im)^etag: *(.+?)\r?$", head)
+        return status, found and found.group(1).decode(), body
+
+    async def page(loop, stop):
+        etag, mine = None, {}
+        seen.append(mine)
+        due = loop.time() + random.uniform(0, LIVE_POLL)
+        while due < stop:
+            await asyncio.sleep(due - loop.time())
+            started = loop.time()
+            try:
+                status, tag, body = await asyncio.wait_for(ask(etag), 60)
+            except TimeoutError:
+                errors[1] += 1
+                status = None
+            except (OSError, IndexError):
+                errors[0] += 1
+                status = None
+            if status is not None:
+                latencies.append(loop.time() - started)
+                statuses[status] = statuses.get(status, 0) + 1
+                if status == "200":
+                    etag = tag
+                    newest = re.search(rb'"newest": *(\d+)', body)
+                    if newest and int(newest.group(1)) not in mine:
+                        mine[int(newest.group(1))] = time.time()
+            due = max(due + LIVE_POLL, loop.time()) if LIVE_POLL else loop.time()
+
+    async def crowd():
+        loop = asyncio.get_running_loop()
+        stop = loop.time() + seconds
+        await asyncio.gather(*(page(loop, stop) for _ in range(LIVE_READERS)))
+
+    started = time.monotonic()
+    asyncio.run(crowd())
+    elapsed = time.monotonic() - started
+    latencies.sort()
+
+    def percentile(share):
+        return latencies[min(len(latencies) - 1, int(share * len(latencies)))] * 1000
+
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": percentile(0.5) if latencies else 0,
+        "p99_ms": percentile(0.99) if latencies else 0,
+        "statuses": statuses,
+        "bad": sum(n for status, n in statuses.items() if status not in ("200", "304")),
+        "sock_errors": sum(errors),
+        "timeouts": errors[1],
+        "seen": seen,
+    }
+
+
 # --- scale ------------------------------------------------------------------------------------
 
 
@@ -633,6 +819,7 @@ def measure_scale(workdir):
             ("concern signed in", concern, session),
             ("home anonymous", "/", None),
             ("api list anonymous", "/api/concerns/", None),
+            ("search signed in", SEARCH, session),
         ]
     queries = {}
     for name, listing in pages.items():
@@ -778,6 +965,29 @@ def report(bench, scale, started):
             f"- concern while voting, round {number}: side load sent {summary['sent']} votes "
             f"in {summary['seconds']} s ({summary['accepted']} accepted, statuses {statuses}), "
             f"drift {summary['drift']} (API {summary['api']}, Vote rows {summary['rows']})"
+        )
+
+    live = bench.live
+    say("")
+    say("Live threads:", "## Live threads\n")
+    pace = f"every {LIVE_POLL:g} s" if LIVE_POLL else "back to back"
+    say(
+        f"- {LIVE_READERS:,} open pages of one concern polling its live answer {pace} "
+        f"for {LIVE_DURATION}, with If-None-Match: {num(live['rps'])} req/s, "
+        f"p50 {num(live['p50_ms'])} ms, p99 {num(live['p99_ms'])} ms, "
+        f"{live['share_304']:.1%} answered 304 (statuses {statuses_text([live])}, "
+        f"bad/sock err {live['bad']}/{live['sock_errors']})"
+    )
+    if live["delays"]:
+        delays = ", ".join("never" if d is None else f"{d:.2f} s" for d in live["delays"])
+        reached = ", ".join(
+            f"{n:,} pages within {last} s" if n else "no page" for n, last in live["reached"]
+        )
+        say(
+            f"- {live['posted']} comments posted meanwhile: the first answers with them "
+            f"came {delays} after they were sent, and they reached {reached} "
+            f"(promised: every page within {LIVE_PROMISE} s); the 200s are each page's "
+            "first poll and its first after each comment"
         )
 
     anonymous = next(case for case in bench.cases if case.name == "concern anonymous")

@@ -562,5 +562,75 @@ LEANING = {
     "tired-tropes": 0.5,
     "sidelined-survivors": 0.6,
     "sequel-syndrome": 0.55,
+    # The second article's (SECOND_ARTICLE_CONCERNS).
+    "nam-ra-left-behind": 0.6,
+    "losses-undone": 0.45,
 }
 NEWS_PULL = 0.2
+
+# A second article, invented for the demo and named as such, so the home page
+# lists two: the seeded Season 2 piece stays featured, this one follows it.
+# Its fears lean as LEANING says; each effect names a demo update by its title,
+# with its reason in English and Korean.
+SECOND_ARTICLE = {
+    "slug": "demo-article-season-1-ending",
+    "title": "Demo article: Season 1's ending left too much hanging",
+    "publication": "Demo data, not a real article",
+    "summary_en": (
+        "Invented for the demo. A fan looks back at how the first season closed, with "
+        "Nam-ra living apart from her friends as a half-infected and Cheong-san's fate "
+        "unclear, and worries that Season 2 will either leave those threads loose or "
+        "tie them up cheaply."
+    ),
+    "summary_ko": (
+        "데모를 위해 지어낸 글이다. 한 팬이 남라가 반감염자가 되어 친구들과 떨어져 지내고 "
+        "청산의 생사가 불분명한 채 끝난 시즌 1의 결말을 돌아보며, 시즌 2가 그 이야기들을 "
+        "풀지 않은 채 두거나 너무 쉽게 매듭지을까 봐 걱정한다."
+    ),
+}
+SECOND_ARTICLE_CONCERNS = [
+    {
+        "slug": "nam-ra-left-behind",
+        "title_en": "Nam-ra's story left unresolved",
+        "description_en": (
+            "Season 1 ended with Nam-ra apart from the others, neither human nor zombie. "
+            "The fear is that Season 2 keeps her at the edges, a cameo instead of the "
+            "story the ending promised."
+        ),
+        "title_ko": "풀리지 않은 남라의 이야기",
+        "description_ko": (
+            "시즌 1은 사람도 좀비도 아닌 남라가 친구들과 떨어진 채 끝났다. 시즌 2가 결말이 "
+            "약속한 이야기 대신 그녀를 잠깐 얼굴만 비추는 인물로 남겨 둘까 봐 걱정된다."
+        ),
+        "effects": [
+            (
+                "Demo news: the first teaser centres on the surviving students",
+                Effect.EASES,
+                "The survivors are shown together again.",
+                "생존자들이 다시 함께 있는 모습이 나온다.",
+            ),
+        ],
+    },
+    {
+        "slug": "losses-undone",
+        "title_en": "Losses undone",
+        "description_en": (
+            "The first season let its deaths stand, and that gave them weight. Bringing "
+            "a lost character back through a new kind of infection could make every "
+            "loss feel temporary."
+        ),
+        "title_ko": "되돌려지는 죽음",
+        "description_ko": (
+            "시즌 1은 죽음을 되돌리지 않았고, 그래서 무게가 있었다. 새로운 감염을 핑계로 "
+            "떠난 인물을 되살린다면 모든 상실이 잠깐의 일처럼 느껴질 수 있다."
+        ),
+        "effects": [
+            (
+                "Demo news: a trailer introduces a faster, stronger kind of zombie",
+                Effect.CONFIRMS,
+                "Infected who recognise people could bring someone back.",
+                "사람을 알아보는 감염자라면 누군가를 되살릴 수 있다.",
+            ),
+        ],
+    },
+]

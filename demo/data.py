@@ -25,6 +25,7 @@ from discussions.authoring import delete_comment, mark_helpful, post_comment
 from discussions.impacts import refresh_impacts
 from discussions.models import (
     IMPACT_WINDOW_DAYS,
+    Article,
     Comment,
     Concern,
     HelpfulMark,
@@ -35,7 +36,7 @@ from discussions.models import (
 from discussions.tallies import forget_votes
 from discussions.voting import CLEAR, cast_vote, replay_history
 from moderation import decisions
-from moderation.models import ModerationEvent, Report, Suspension
+from moderation.models import ModerationEvent, Report, Rule, Suspension
 from news.models import Effect, SeasonUpdate, UpdateEffect, fill_slug
 from news.publishing import publish_update
 from notifications.models import Follow, Notification
@@ -50,6 +51,8 @@ from .content import (
     LEANING,
     MODERATOR,
     NEWS_PULL,
+    SECOND_ARTICLE,
+    SECOND_ARTICLE_CONCERNS,
     SPAMMER,
     THREADS,
     TROLL,
@@ -109,6 +112,8 @@ def create_demo_data(password, now=None):
     updates = _make_updates(now, concerns)
     # Votes before comments: commenting follows a fear "now", voting back then.
     _write_vote_history(users, concerns, updates, now, rng)
+    # A random stream of its own, so the seeded fears' story stays as it was.
+    _add_second_article(users, updates, now, random.Random(RANDOM_SEED + 1))
     comments = _post_threads(users, concerns, now, rng)
     _moderate(users, comments)
     _vote_today(users, concerns, rng)
@@ -186,6 +191,34 @@ def _make_updates(now, concerns):
             )
         made.append(update)
     return made
+
+
+def _add_second_article(users, updates, now, rng):
+    """The demo's own article beside the seeded one, its fears, their news and votes.
+
+    One kept by an earlier removal (real fans had voted on it) is used again.
+    """
+    fields = {k: v for k, v in SECOND_ARTICLE.items() if k != "slug"}
+    article, _made = Article.objects.get_or_create(
+        slug=SECOND_ARTICLE["slug"], defaults={**fields, "is_demo": True}
+    )
+    by_title = {update.title: update for update in updates}
+    concerns = {}
+    for position, data in enumerate(SECOND_ARTICLE_CONCERNS, start=1):
+        fields = {k: v for k, v in data.items() if k not in {"slug", "effects"}}
+        concern, _made = Concern.objects.get_or_create(
+            slug=data["slug"], defaults={**fields, "article": article, "position": position}
+        )
+        concerns[concern.slug] = concern
+        for title, effect, reason_en, reason_ko in data["effects"]:
+            UpdateEffect.objects.create(
+                update=by_title[title],
+                concern=concern,
+                effect=effect,
+                reason_en=reason_en,
+                reason_ko=reason_ko,
+            )
+    _write_vote_history(users, concerns, updates, now, rng)
 
 
 def _post_threads(users, concerns, now, rng):
@@ -326,7 +359,7 @@ def _moderate(users, comments):
     """A few acts for the moderation log and the review queue, by the demo moderator."""
     moderator = users[MODERATOR]
     decisions.report_comment(comments["insult"], users["demo_minji"], Report.Reason.HARASSMENT)
-    decisions.hide_comments([comments["insult"]], moderator, "Insulting other fans")
+    decisions.hide_comments([comments["insult"]], moderator, Rule.RESPECT, "Insulting other fans")
     decisions.suspend(
         users[TROLL],
         moderator,
@@ -401,8 +434,27 @@ def remove_demo_data():
         user.groups.clear()
     counts["accounts"] = _delete(demo_users.exclude(pk__in=keep_authors))
     counts["Season 2 updates"] = _delete(SeasonUpdate.objects.filter(is_demo=True))
+    counts["articles"] = _delete_demo_articles()
     counts["demo comments kept for real replies"] = len(kept)
     return counts
+
+
+def _delete_demo_articles():
+    """Delete the demo's articles with their fears, unless a real fan has acted on one.
+
+    By now every demo vote, comment and follow is gone, so what is left on a
+    demo fear is a real fan's: such a fear stays, and so does its article.
+    """
+    demo = Concern.objects.filter(article__is_demo=True)
+    touched = demo.filter(
+        Q(votes__isnull=False)
+        | Q(vote_events__isnull=False)
+        | Q(comments__isnull=False)
+        | Q(follows__isnull=False)
+    )
+    kept_articles = touched.values("article")
+    _delete(demo.exclude(article__in=kept_articles))
+    return _delete(Article.objects.filter(is_demo=True).exclude(pk__in=kept_articles))
 
 
 def _delete(queryset):

@@ -1,10 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from accounts.admin import RecordAdmin
 
+from .featuring import feature_article
 from .models import (
     Article,
     Concern,
@@ -27,10 +29,14 @@ class ConcernInline(TranslationTabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(TranslationAdmin):
-    list_display = ("title", "publication", "author", "concern_count", "created_at")
+    list_display = ("title", "featured", "publication", "author", "concern_count", "created_at")
     search_fields = ("title", "publication", "author", "summary_en", "summary_ko")
     prepopulated_fields = {"slug": ("title",)}
+    # Moved only by the action: ticking it on a second article would break the
+    # one-featured rule, and the action takes it from the other article first.
+    readonly_fields = ("featured",)
     inlines = [ConcernInline]
+    actions = ["feature"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n_concerns=Count("concerns"))
@@ -38,6 +44,21 @@ class ArticleAdmin(TranslationAdmin):
     @admin.display(description=_("concerns"), ordering="n_concerns")
     def concern_count(self, obj):
         return obj.n_concerns
+
+    @admin.action(description=_("Feature on the home page"), permissions=["change"])
+    def feature(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Choose one article: the home page features one."), messages.ERROR
+            )
+            return
+        article = feature_article(queryset.get())
+        self.log_change(request, article, gettext("Featured on the home page"))
+        self.message_user(
+            request,
+            _("“%(title)s” now leads the home page.") % {"title": article.title},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Concern)

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.limits import RateLimited, enforce
-from notifications.delivery import follow_automatically, notify_reply
+from notifications.delivery import follow_automatically, notify_mentions, notify_reply
 
 from .caching import content_changed
+from .formatting import render
 from .models import ERASED_BODY, Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
 
 
@@ -107,7 +108,8 @@ def post_comment(
     """Post a comment on the concern, or a reply to parent; return it.
 
     A stance left out is the model's default. Posting follows the concern and,
-    once the comment is committed, tells the parent's author about the reply.
+    once the comment is committed, tells the parent's author about the reply
+    and the fans it mentions about that (notifications.delivery.notify_mentions).
     Raises Suspended; Refused when parent is not a visible comment on this
     concern; RateLimited on a new account's first-day cap, for the same text
     again within minutes, or too soon after the fan's last comment.
@@ -125,11 +127,13 @@ def post_comment(
             parent = _reply_target(parent, concern)
         if posted_at is None:
             _refuse_over_limits(author, body, timezone.now())
+        rendered = render(body)
         comment = Comment.objects.create(
             concern=concern,
             author=author,
             parent=parent,
             body=body,
+            body_html=rendered.html,
             stance=stance,
             is_spoiler=is_spoiler,
             created_at=posted_at or timezone.now(),
@@ -138,6 +142,8 @@ def post_comment(
         if parent is not None:
             # Only a reply that was kept is news to anyone.
             transaction.on_commit(partial(notify_reply, comment))
+        # After the reply's: a parent's author also mentioned hears of it once, as a reply.
+        transaction.on_commit(partial(notify_mentions, comment, rendered.mentioned))
     return comment
 
 
@@ -156,7 +162,8 @@ def edit_comment(user, comment, *, body, is_spoiler, stance):
 
     Raises Suspended, NotYours, or Locked once the edit window has closed or
     the comment is no longer visible: the row is locked and read again here,
-    so a moderator hiding it meanwhile always wins.
+    so a moderator hiding it meanwhile always wins. Fans the new text
+    mentions for the first time are told; nobody hears twice of one comment.
     """
     with transaction.atomic():
         user.refuse_if_suspended()
@@ -172,9 +179,14 @@ def edit_comment(user, comment, *, body, is_spoiler, stance):
             stance=comment.stance,
             written_at=comment.edited_at or comment.created_at,
         )
+        rendered = render(body)
         comment.body, comment.is_spoiler, comment.stance = body, is_spoiler, stance
+        comment.body_html = rendered.html
         comment.edited_at = timezone.now()
-        comment.save(update_fields=["body", "is_spoiler", "stance", "edited_at", "updated_at"])
+        comment.save(
+            update_fields=["body", "body_html", "is_spoiler", "stance", "edited_at", "updated_at"]
+        )
+        transaction.on_commit(partial(notify_mentions, comment, rendered.mentioned))
         return comment
 
 
@@ -250,7 +262,8 @@ def disown_comments(user, now):
     so replies keep their sense. A top-level comment with no reply at all
     takes nobody's context with it, so it is erased too: withdrawn, its text
     replaced by ERASED_BODY. The earlier versions of all their comments
-    (personal text) and the helpful marks they gave are deleted. Returns how many comments were
+    (personal text) and the helpful marks they gave are deleted; others'
+    mentions of them stop being links. Returns how many comments were
     kept with their text and erased, and how many earlier versions and
     helpful marks were deleted.
     """
@@ -265,9 +278,14 @@ def disown_comments(user, now):
         erased = (
             mine.top_level()
             .exclude(Exists(Comment.objects.filter(parent=OuterRef("pk"))))
-            .update(status=CommentStatus.DELETED, body=ERASED_BODY, updated_at=now)
+            .update(status=CommentStatus.DELETED, body=ERASED_BODY, body_html="", updated_at=now)
         )
         disowned = mine.update(author=None, updated_at=now)
+        # Others' @mentions of them link to a profile about to go: rendered
+        # again when next read (Comment.html), they are plain text.
+        Comment.objects.filter(body_html__contains=f'href="{user.get_absolute_url()}"').update(
+            body_html=""
+        )
         # Bulk updates send no signal for discussions.signals to hear.
         content_changed()
     return {

@@ -16,7 +16,8 @@ FEED_LENGTH = 30
 def _comment_text(comment):
     if comment.is_spoiler:
         return _("This comment contains spoilers. Open it on the site to read it.")
-    return comment.body
+    # Plain text, as the fan wrote it, its inline ||spoilers|| masked.
+    return comment.plain_text
 
 
 class ConcernFeed(Feed):

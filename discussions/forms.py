@@ -1,8 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from news.models import SeasonUpdate
 
+from .formatting import count_links
 from .models import Comment, Stance, Verdict
 from .voting import CLEAR
 
@@ -36,12 +39,22 @@ class DismissForm(forms.Form):
 
 
 class CommentEditForm(forms.ModelForm):
-    """The text, stance and spoiler flag of a comment."""
+    """The text, stance and spoiler flag of a comment.
+
+    `author`, the fan writing, is what the rules about whose text it is ask
+    (how many links a new account may post); a blank form needs none.
+    """
 
     class Meta:
         model = Comment
         fields = ["body", "stance", "is_spoiler"]
         labels = {"body": _("Your comment")}
+        help_texts = {
+            "body": _(
+                "Markdown works: *emphasis*, [links](https://…), > quotes, lists, `code`, "
+                "||spoilers|| and @name to mention a fan."
+            )
+        }
         widgets = {
             "body": forms.Textarea(attrs={"rows": 4}),
             "stance": forms.RadioSelect,
@@ -56,7 +69,8 @@ class CommentEditForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, author=None, **kwargs):
+        self.author = author
         super().__init__(*args, **kwargs)
         self.fields["stance"].choices = Stance.choices
         # A comment need not take sides: left out, the stance stays as it is,
@@ -66,6 +80,23 @@ class CommentEditForm(forms.ModelForm):
 
     def clean_stance(self):
         return self.cleaned_data["stance"] or self.instance.stance
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        limit = settings.NEW_ACCOUNT_LINKS_PER_COMMENT
+        if self.author is not None and self.author.is_new_account and count_links(body) > limit:
+            raise forms.ValidationError(
+                ngettext(
+                    "Accounts under a day old can post at most %(limit)d link in a comment. "
+                    "Please remove the others; the rest of your text is kept.",
+                    "Accounts under a day old can post at most %(limit)d links in a comment. "
+                    "Please remove the others; the rest of your text is kept.",
+                    limit,
+                )
+                % {"limit": limit},
+                code="too_many_links",
+            )
+        return body
 
 
 # The largest primary key the database can hold (a 64-bit signed integer).

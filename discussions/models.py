@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -20,17 +20,23 @@ from django.db.models.functions import Coalesce, Length, Power, TruncDate
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import DELETED_ACCOUNT
 from news.models import SLUG_HELP, Effect, fill_slug
 
+from .formatting import plain_text
+from .formatting import render as render_comment
+
 COMMENT_MAX_LENGTH = 5000
 # The text of a comment erased with its author's account. A comment is never
 # empty (a check constraint), so it holds the placeholder pages show for a
 # withdrawn comment, in English, as it is stored rather than shown to a reader.
 ERASED_BODY = "[deleted]"
+# The most of a comment a quoting reply starts with, so the reply has room of its own.
+QUOTE_LENGTH = 1500
 
 
 class Verdict(models.TextChoices):
@@ -162,8 +168,18 @@ class Tally:
         return not bounds[0] <= share <= bounds[1]
 
 
+class ArticleQuerySet(models.QuerySet):
+    def listed(self):
+        """The articles as the home page lists them, each with how many fears it names."""
+        return self.annotate(concern_count=Count("concerns"))
+
+
 class Article(models.Model):
-    """The opinion piece whose fears the site weighs; we hold only our summary."""
+    """An opinion piece whose fears the site weighs; we hold only our summary.
+
+    One article at most is featured: the home page opens on it, with its fears,
+    and lists the others after it (the ordering puts it first).
+    """
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
@@ -175,12 +191,40 @@ class Article(models.Model):
     summary = models.TextField(
         _("summary"), help_text=_("Our own words, never the article's text.")
     )
+    featured = models.BooleanField(
+        _("featured on the home page"),
+        default=False,
+        help_text=_(
+            "The home page opens on this article and its fears. One at most: use the "
+            "“Feature on the home page” action to move it."
+        ),
+    )
+    is_demo = models.BooleanField(
+        _("demo article"),
+        default=False,
+        editable=False,
+        help_text=_("Made by the demo command and removed with the rest of the demo data."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-created_at", "-pk"]
+        # Featured first; with none featured, the newest leads, as before there were several.
+        ordering = ["-featured", "-created_at", "-pk"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["featured"],
+                condition=Q(featured=True),
+                name="one_featured_article",
+                violation_error_message=_(
+                    "Another article is featured already: use the “Feature on the home "
+                    "page” action, which moves the feature from it to this one."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -311,6 +355,14 @@ class VoteQuerySet(models.QuerySet):
         # the history: the cheap test settles most votes without a subquery.
         return votes.filter(
             Q(created_at__lt=latest_update_at) | Exists(voted_before) | Exists(wrote_before)
+        )
+
+    def on_profile_of(self, fan):
+        """The fan's verdicts, one per fear, in the article's order of the fears."""
+        return (
+            self.filter(user=fan)
+            .select_related("concern")
+            .order_by("concern__article", "concern__position", "pk")
         )
 
     def tally(self):
@@ -599,8 +651,25 @@ class CommentQuerySet(models.QuerySet):
         """Return comments that public pages may show."""
         return self.filter(status=Comment.Status.VISIBLE)
 
+    def searchable(self):
+        """Return comments search may find: visible ones only, never held, hidden or deleted."""
+        return self.visible()
+
     def top_level(self):
         return self.filter(parent__isnull=True)
+
+    def on_profile_of(self, fan):
+        """The fan's visible comments, newest first, with their fears: their profile's list."""
+        return (
+            self.visible()
+            .filter(author=fan)
+            .select_related("concern")
+            .order_by("-created_at", "-pk")
+        )
+
+    def helpful_marks_received(self):
+        """How many helpful marks these comments hold, in one query."""
+        return HelpfulMark.objects.filter(comment__in=self.order_by().values("pk")).count()
 
     def counts_by_concern(self):
         """{concern pk: how many of these comments} in one grouped query."""
@@ -662,6 +731,14 @@ class Comment(models.Model):
         verbose_name=_("thread"),
     )
     body = models.TextField(_("comment"), max_length=COMMENT_MAX_LENGTH)
+    # The body rendered (discussions.formatting), kept so pages never parse
+    # Markdown again. Filled by the authoring operations on every post and
+    # edit, and on first read for a comment that has none: rows from before
+    # formatting, and any written behind the operations' backs. Filled lazily
+    # rather than by a data migration, because a migration must not import
+    # the live renderer, and a copy frozen in it would drift from it; emptying
+    # the column is also how a change to the renderer reaches old comments.
+    body_html = models.TextField(_("comment as shown"), blank=True, default="", editable=False)
     is_spoiler = models.BooleanField(
         _("contains spoilers"),
         default=False,
@@ -718,6 +795,10 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         if self.parent_id and not self.root_id:
             self.root_id = self.parent.root_id or self.parent_id
+        if not self.body_html and kwargs.get("update_fields") is None:
+            # A comment made without the authoring operations (the demo, tests)
+            # is rendered as it is written, not by the first page that shows it.
+            self.body_html = render_comment(self.body).html
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -731,6 +812,44 @@ class Comment(models.Model):
     def author_name(self):
         """The author's username, or "[deleted account]" once they deleted it."""
         return self.author.username if self.author_id else DELETED_ACCOUNT
+
+    @property
+    def html(self):
+        """The body as safe HTML, rendered once and kept (see body_html)."""
+        if not self.body_html:
+            self.body_html = render_comment(self.body).html
+            # update(), not save(): no signal and no new updated_at, so a first
+            # read never counts as a change; and only while the body is still
+            # the one rendered, so an edit meanwhile keeps its own HTML.
+            try:
+                with transaction.atomic():
+                    type(self).objects.filter(pk=self.pk, body=self.body, body_html="").update(
+                        body_html=self.body_html
+                    )
+            except DatabaseError:
+                # Pages are built from a replica while the primary is down; the
+                # rendering is kept next time instead.
+                pass
+        return mark_safe(self.body_html)  # sanitized by discussions.formatting
+
+    def as_quote(self):
+        """The comment as the Markdown a quoting reply starts with: who wrote it, then "> " lines.
+
+        "@name wrote:" stands outside the quote, so the fan quoted hears of it
+        as a mention; names inside the quote tell nobody. A long comment is
+        quoted in part, cut at a line's end.
+        """
+        body = self.body
+        if len(body) > QUOTE_LENGTH:
+            body = body[:QUOTE_LENGTH].rsplit("\n", 1)[0].rstrip() + " …"
+        lines = "\n".join(f"> {line}".rstrip() for line in body.splitlines())
+        who = f"@{self.author.username}" if self.author_id else DELETED_ACCOUNT
+        return _("%(who)s wrote:") % {"who": who} + f"\n{lines}\n\n"
+
+    @property
+    def plain_text(self):
+        """The body as plain text, its inline spoilers masked: for mail, feeds and snippets."""
+        return plain_text(self.body)
 
     @property
     def placeholder(self):

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Effect, SeasonUpdate, news_status_of
@@ -30,6 +31,7 @@ from .charts import CHART_DAYS, daily_tallies, opinion_chart, sparkline
 from .established import established_tallies, established_tally
 from .forms import FRESH_REPLY, CommentForm
 from .models import (
+    Article,
     Comment,
     Concern,
     DailyShift,
@@ -456,6 +458,43 @@ class ConcernPage:
         """Whether htmx asks for the next page of threads only."""
         return bool(self.request.htmx) and self.request.htmx.target == "load-more"
 
+    @property
+    def showing_new(self):
+        """Whether htmx asks for the first page of threads again, as the live bar offers."""
+        return bool(self.request.htmx) and self.request.htmx.target == "comment-list"
+
+    @property
+    def threads_only(self):
+        """Whether htmx asks for threads alone; their first then takes focus."""
+        return self.loading_more or self.showing_new
+
+    @property
+    def requested_part(self):
+        """The part of the page htmx asks for, or "" for the whole page."""
+        if self.loading_more:
+            return "comment-page"
+        if self.showing_new:
+            return "discussions/concern_swaps.html#new-comments"
+        return ""
+
+    # While the page is open it polls for new comments and the tally (discussions.live).
+
+    @property
+    def live_seconds(self):
+        return settings.LIVE_POLL_SECONDS
+
+    @property
+    def new_comments_bar(self):
+        """What the bar over the threads says for one new comment and for more.
+
+        static/js/live.js puts the count in place of %(count)s; the site's
+        languages have no plural forms but these two.
+        """
+        return {
+            form: ngettext("%(count)s new comment — show", "%(count)s new comments — show", number)
+            for form, number in (("one", 1), ("other", 2))
+        }
+
     @cached_property
     def comments(self):
         """The page of top-level comments (a Paginator page); threads holds them nested."""
@@ -491,7 +530,7 @@ class ConcernPage:
             return kept
 
         return [
-            Thread(root, replies(root, 1), 0, takes_focus=self.loading_more and i == 0)
+            Thread(root, replies(root, 1), 0, takes_focus=self.threads_only and i == 0)
             for i, root in enumerate(roots)
         ]
 
@@ -542,7 +581,7 @@ class ConcernPage:
             self.concern.pk,
             get_language(),
             self.viewer,
-            self.loading_more,
+            self.threads_only,
             self._shared_query,
         )
         return cached(key, self._render_threads, RANKING_SECONDS)
@@ -567,12 +606,40 @@ class ConcernPage:
 
     @cached_property
     def comment_page_html(self):
-        """The shared page of threads with this visitor's own controls and CSRF token put in."""
+        """The shared page of threads with this visitor's own controls and CSRF token put in,
+        and the comments of fans they muted collapsed."""
         html = self.own_controls(self.shared_threads)
+        html = self.collapse_muted(self.shared_threads, html)
         if CSRF_PLACEHOLDER in html:
             # Only pages with forms ask for a token: anonymous pages set no cookie.
             html = html.replace(CSRF_PLACEHOLDER, get_token(self.request))
         return mark_safe(html)  # rendered by our templates, escaped there
+
+    def collapse_muted(self, shared, html):
+        """Fold the comments of fans this visitor muted into a <details> they may open.
+
+        The shared page holds every comment as written, between markers; only
+        the visitor's own copy folds, so the page of threads stays one for all.
+        Replies below a folded comment stay open: only the muted fan's words fold.
+        """
+        if self.fan is None:
+            return html
+        authors = {author for _pk, author in shared.comments} - {None, self.fan.pk}
+        if not authors or not (self.fan.muted_ids & authors):
+            return html
+        for pk, author in shared.comments:
+            if author not in self.fan.muted_ids:
+                continue
+            before, found, rest = html.partition(f"<!--by {pk}-->")
+            if not found:
+                continue  # a placeholder: no words to fold
+            words, _end, after = rest.partition(f"<!--/by {pk}-->")
+            folded = render_to_string(
+                "includes/_muted_comment.html",
+                {"words": mark_safe(words)},  # from the shared page, escaped when rendered
+            )
+            html = before + BLANKS.sub("\n", folded) + after
+        return html
 
     def own_controls(self, shared):
         """Put the fan's controls on the comments they wrote or marked helpful."""
@@ -674,6 +741,23 @@ class ConcernPage:
             ]
 
         return cached(("best", self.concern.pk, get_language()), sides, RANKING_SECONDS)
+
+    @cached_property
+    def muted_best_arguments(self):
+        """The best arguments written by fans this visitor muted: no excerpt of those.
+
+        The arguments are the same for everyone and kept; which ones the
+        visitor muted is read for them alone.
+        """
+        if self.fan is None:
+            return frozenset()
+        authors = {c.author_id for side in self.best_arguments for c in side.comments}
+        if not authors - {None, self.fan.pk}:
+            return frozenset()
+        muted = self.fan.muted_ids
+        return frozenset(
+            c.pk for side in self.best_arguments for c in side.comments if c.author_id in muted
+        )
 
     @property
     def has_best_arguments(self):
@@ -787,3 +871,11 @@ class ArticlePage:
     @cached_property
     def latest_updates(self):
         return SeasonUpdate.objects.published().with_effects()[:LATEST_UPDATES_ON_HOME]
+
+    @cached_property
+    def other_articles(self):
+        """Every other article, featured first, each with its fears: two queries however many."""
+        others = Article.objects.listed().prefetch_related("concerns")
+        if self.article is not None:
+            others = others.exclude(pk=self.article.pk)
+        return list(others)

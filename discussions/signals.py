@@ -51,6 +51,26 @@ def drop_days_only_the_fan_made(sender, instance, **kwargs):
     past_votes_changed()
 
 
+# What pages show of a fan: their name on every comment, whether they are still
+# here, and their profile page (kept whole for anonymous visitors).
+PUBLIC_FIELDS = {"username", "display_name", "is_active", "bio", "votes_public"}
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_renamed")
+def fan_renamed(sender, instance, created, update_fields=None, **kwargs):
+    """Make cached pages stale when what they show of a fan may have changed: their name
+    on every comment, their profile.
+
+    Saves that name other fields (a log-in's last_login) and new accounts,
+    which wrote nothing yet, leave the cache alone; a whole save (the admin's)
+    may have renamed the fan.
+    """
+    if created:
+        return
+    if update_fields is None or PUBLIC_FIELDS & set(update_fields):
+        content_changed()
+
+
 @receiver(post_save, sender=UpdateEffect, dispatch_uid="discussions.effect_measured")
 def measure_effect(sender, instance, **kwargs):
     update_written([instance.pk])

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("concerns/<slug:slug>/", views.concern_detail, name="concern-detail"),
+    path("concerns/<slug:slug>/live/", views.concern_live, name="concern-live"),
     path("concerns/<slug:slug>/vote/", views.vote, name="concern-vote"),
     path("concerns/<slug:slug>/keep/", views.keep, name="concern-keep"),
     path("concerns/<slug:slug>/dismiss/", views.dismiss, name="concern-dismiss"),
@@ -21,6 +22,8 @@ urlpatterns = [
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment-delete"),
     # Beside news's /updates/<slug>/, which ends in a slash and so never takes this path.
     path("updates/<slug:slug>/card.png", views.update_card, name="update-card"),
+    path("fans/<str:username>/", views.fan_profile, name="fan-profile"),
+    path("fans/<str:username>/mute/", views.fan_mute, name="fan-mute"),
     path("api/concerns/", views.api_concern_list, name="api-concern-list"),
     path("api/concerns/<slug:slug>/", views.api_concern_detail, name="api-concern-detail"),
 ]

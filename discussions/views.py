@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +20,8 @@ from django_htmx.http import retarget
 
 from accounts.decorators import refuse_when_suspended
 from accounts.limits import RateLimited
+from accounts.models import User
+from accounts.muting import CannotMuteYourself, mute, unmute
 from accounts.redirects import same_site_path
 from news.models import SeasonUpdate
 from notifications.delivery import follow_concern, unfollow_concern
@@ -36,7 +39,9 @@ from .authoring import (
 )
 from .cards import concern_png, update_png
 from .established import established_tally
+from .formatting import render as render_comment
 from .forms import CommentEditForm, CommentForm, DismissForm, VoteForm, reply_options
+from .live import live_answer
 from .models import Article, Comment, Concern
 from .pages import (
     ArticlePage,
@@ -45,16 +50,17 @@ from .pages import (
     results_visible_to,
     with_current_tallies,
 )
+from .profiles import FanProfile
 from .voting import Outcome, cast_vote, dismiss_reminder, keep_vote
 
 
 def home(request):
-    """Show the newest article and its concerns."""
+    """Show the featured article (else the newest) and its concerns, then the others."""
     return ArticlePage(request, Article.objects.first()).render()
 
 
 def article_detail(request, slug):
-    """Show one article and its concerns."""
+    """Show one article and its concerns, then the others."""
     return ArticlePage(request, get_object_or_404(Article, slug=slug)).render()
 
 
@@ -68,7 +74,35 @@ def _get_concern(slug):
 def concern_detail(request, slug):
     """Show a concern, its tally, the vote and comment forms, and the comments."""
     page = ConcernPage(request, _get_concern(slug))
-    return page.render("comment-page" if page.loading_more else "")
+    return page.render(page.requested_part)
+
+
+# An anonymous reader's browser, or a cache on the way, may keep a live answer this long
+# (seconds): well under the page's poll interval, so a poll still asks again.
+LIVE_MAX_AGE = 5
+
+
+# Read-only, like the API: other methods get 405, not the CSRF check's 403.
+@csrf_exempt
+@require_safe
+def concern_live(request, slug):
+    """What changed on a concern page: its tally and comments' count, as JSON; 304 if nothing.
+
+    Anonymous answers are the same for everyone and may be kept on the way; a
+    fan's may show results the fan unlocked by voting, so only their browser
+    keeps it, and asks again every time.
+    """
+    answer = live_answer(request.user, slug)
+    if not answer.found:
+        return JsonResponse({"error": _("No concern with that slug.")}, status=404)
+    response = HttpResponse(answer.body, content_type="application/json")
+    response["ETag"] = answer.etag
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    else:
+        patch_cache_control(response, public=True, max_age=LIVE_MAX_AGE)
+    # Every answer varies on Accept-Language and Cookie (aouad.languages), a 304 too.
+    return get_conditional_response(request, etag=answer.etag, response=response)
 
 
 # Social sites and card validators fetch a share card again after this long (seconds).
@@ -231,8 +265,14 @@ def _safe_return(request, comment):
 @_signed_in_post
 @refuse_when_suspended
 def comment_create(request, concern):
-    """Post a comment or reply; when refused, show the form again with the text."""
-    form = CommentForm(request.POST, concern=concern)
+    """Post a comment or reply; when refused, show the form again with the text.
+
+    The form's second button (`preview`) posts nothing: the form comes back
+    with the comment shown above it as it would look.
+    """
+    form = CommentForm(request.POST, concern=concern, author=request.user)
+    if "preview" in request.POST:
+        return _previewed(request, concern, form)
     status, wait = 400, None
     if form.is_valid():
         try:
@@ -270,6 +310,13 @@ def comment_reply(request, pk):
         "reply_options": reply_options(),
         "opened": True,
     }
+    if request.GET.get("quote"):
+        # The reply starts as a quote of the comment; a spoiler's quote is one too.
+        form = CommentForm(
+            initial={"body": parent.as_quote(), "is_spoiler": parent.is_spoiler},
+            concern=parent.concern,
+        )
+        context.update(reply_form=form, reply_options=reply_options(form))
     if request.htmx:
         return render(request, "includes/_reply_form.html", context)
     return render(request, "discussions/comment_reply.html", context)
@@ -288,6 +335,38 @@ def _posted_inline(request, comment):
         "discussions/concern_swaps.html#comment-posted",
         comment_feedback=_("Your comment is posted."),
     )
+
+
+def _preview(form):
+    """The form's comment rendered as it would show, or None when the form refuses it."""
+    if not form.is_valid():
+        return None
+    return mark_safe(render_comment(form.cleaned_data["body"]).html)  # sanitized there
+
+
+def _previewed(request, concern, form):
+    """The form again, everything kept, with the comment above it as it would look.
+
+    A form the rules refuse shows its errors instead, as posting would.
+    """
+    preview = _preview(form)
+    status = 400 if preview is None else 200
+    spoiler = form.cleaned_data.get("is_spoiler")
+    parent = form.cleaned_data.get("parent")
+    if parent is None:
+        page = ConcernPage(request, concern, comment_form=form)
+        part = "comment-form" if request.htmx else ""
+        return page.render(part, status=status, comment_preview=preview, preview_spoiler=spoiler)
+    context = {
+        "comment": parent,
+        "concern": concern,
+        "reply_form": form,
+        "reply_options": reply_options(form),
+        "preview": preview,
+        "preview_spoiler": spoiler,
+    }
+    template = "includes/_reply_form.html" if request.htmx else "discussions/comment_reply.html"
+    return render(request, template, context, status=status)
 
 
 def _refused(request, concern, form, status):
@@ -333,7 +412,19 @@ def comment_edit(request, pk):
     comment = _own_comment(request, pk)
     if not comment.is_editable_by(request.user):
         return _locked(request, comment)
-    form = CommentEditForm(request.POST or None, instance=Comment.objects.get(pk=comment.pk))
+    form = CommentEditForm(
+        request.POST or None, instance=Comment.objects.get(pk=comment.pk), author=request.user
+    )
+    if "preview" in request.POST:
+        preview = _preview(form)
+        context = {
+            "form": form,
+            "comment": comment,
+            "preview": preview,
+            "preview_spoiler": form.cleaned_data.get("is_spoiler"),
+        }
+        status = 400 if preview is None else 200
+        return render(request, "discussions/comment_form.html", context, status=status)
     if request.method == "POST" and form.is_valid():
         try:
             edit_comment(request.user, comment, **form.cleaned_data)
@@ -410,3 +501,41 @@ def api_concern_detail(request, slug):
     if concern.pk in visible:
         data["established"] = established_tally(concern, concern.tally).as_json()
     return JsonResponse(data)
+
+
+def fan_profile(request, username):
+    """Show a fan's profile: name, bio, join date, helpful marks, comments, public votes."""
+    fan = get_object_or_404(User.objects.with_public_profile().named(username))
+    if fan.username != username:
+        # One address per fan, so links, search engines and the page cache agree;
+        # the page asked for comes along.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(fan.get_absolute_url() + query, permanent=True)
+    return FanProfile(request, fan).render()
+
+
+@login_required
+def fan_mute(request, username):
+    """Mute a fan (POST mute=1) or hear from them again (mute=0); back to `next` or their profile.
+
+    An account switched off can still be unmuted, from the list in the fan's settings.
+    """
+    fan = get_object_or_404(User.objects.named(username))
+    target = same_site_path(request, request.POST.get("next", "")) or fan.get_absolute_url()
+    if request.method != "POST":
+        return redirect(target)
+    if request.POST.get("mute") == "0":
+        unmute(request.user, fan)
+        messages.success(request, _("You unmuted %(name)s.") % {"name": fan.username})
+        return redirect(target)
+    try:
+        mute(request.user, fan)
+    except CannotMuteYourself as refusal:
+        messages.error(request, str(refusal))
+    else:
+        muted = _(
+            "You muted %(name)s: their comments are collapsed for you, "
+            "and their replies no longer notify you."
+        )
+        messages.success(request, muted % {"name": fan.username})
+    return redirect(target)

@@ -77,6 +77,11 @@ def _values(route, name, world, admin_pks):
         if route.startswith("updates/"):
             return [slugs["update"], slugs["draft"], slugs["scheduled"]]
         return [slugs["concern"], slugs["blind"], slugs["quiet"]]
+    if name == "username":
+        # Their own, another fan's, a suspended fan's, staff's, any case, and nobody's.
+        users = world.users
+        names = [users[role].username for role in ("fan", "other", "suspended", "moderator")]
+        return [*names, users["other"].username.upper(), "no_such_fan"]
     if name == "token" and route.startswith("notifications/unsubscribe/"):
         return world.keys["unsubscribe"]
     if name == "pk" and route.startswith("notifications/"):
@@ -146,6 +151,13 @@ PUBLIC_QUERY = {
     "updates/": {"page": ["1", "2", "last"]},
     "moderation/": {"page": ["1", "2", "last"]},
     "notifications/": {"page": ["1", "last"]},
+    "fans/<str:username>/": {"page": ["1", "2", "last"]},
+    "search/": {
+        "q": ["zombie", "좀비", 'NEAR("a" b) OR text:c*'],
+        "sort": ["relevance", "new"],
+        "type": ["comments", "fears", "updates"],
+        "page": ["1", "2", "last"],
+    },
     "accounts/login/": {"next": ["/concerns/x/"]},
     "accounts/signup/": {"next": ["/concerns/x/"]},
 }
@@ -158,6 +170,12 @@ PUBLIC_FORMS = {
         "is_spoiler": ["on"],
     },
     "concerns/<slug:slug>/follow/": {"follow": ["1", "0"]},
+    "fans/<str:username>/mute/": {"mute": ["1", "0"], "next": ["/accounts/profile/"]},
+    "accounts/profile/": {
+        "display_name": ["On-jo", "fuzz_other"],
+        "bio": ["Class 2-5."],
+        "votes_public": ["on"],
+    },
     "concerns/<slug:slug>/dismiss/": {"update": ["1", "2"]},
     "comments/<int:pk>/helpful/": {"next": ["/"]},
     "comments/<int:pk>/edit/": {

@@ -17,6 +17,7 @@ from django.utils import timezone
 from discussions.authoring import delete_comment, edit_comment, mark_helpful
 from discussions.voting import keep_vote
 from moderation import decisions
+from moderation.models import Rule
 from news.models import UpdateEffect
 from notifications.delivery import follow_concern, notify_reply
 from notifications.mail import unsubscribe_token
@@ -113,7 +114,7 @@ def build():
     make_comment(author=newbie, parent=answer, body="A reply two deep")
     spoiler = make_comment(blind, other, body="It all ends badly", is_spoiler=True)
     hidden = make_comment(open_fear, other, body="Rude words")
-    decisions.hide_comments([hidden], moderator, "Rude")
+    decisions.hide_comments([hidden], moderator, Rule.RESPECT, "Rude")
     with_reply = make_comment(open_fear, other, body="Deleted later")
     make_comment(author=fan, parent=with_reply, body="Reply under a deleted one")
     delete_comment(other, with_reply)

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from accounts.limits import enforce
 from discussions.models import Comment, CommentStatus
+from notifications.delivery import notify_moderation
 
-from .models import ModerationEvent, Report, Suspension, address_digest
+from .models import ModerationEvent, Report, ReviewRequest, Rule, Suspension, address_digest
 
 REMOVABLE = [CommentStatus.VISIBLE, CommentStatus.HELD]
 RESTORABLE = [CommentStatus.HIDDEN, CommentStatus.HELD]
@@ -33,6 +34,26 @@ class OwnComment(ReportRefused):
 
 class NotReportable(ReportRefused):
     """The comment is not on the public pages (held, hidden or deleted)."""
+
+
+class NoRule(ValueError):
+    """A hide must name the house rule the comment broke; nothing was changed."""
+
+
+class ReviewRefused(Exception):
+    """A review request that cannot be made; nothing was saved."""
+
+
+class NotHiddenByModerators(ReviewRefused):
+    """The comment is not hidden by a moderator's decision, so there is nothing to review."""
+
+
+class AlreadyAskedForReview(ReviewRefused):
+    """The fan asked once about this decision; a moderator will answer that."""
+
+
+class NotYourComment(ReviewRefused, PermissionDenied):
+    """Only the comment's author asks for a review of it."""
 
 
 class MayNotModerate(PermissionDenied):
@@ -86,37 +107,55 @@ def _log(action, moderator, comment=None, user=None, **facts):
     )
 
 
-def _move(comments, moderator, reason, *, among, to, reports, action):
-    """Give the comments that are in one of `among` the status `to`, and log it."""
+def _move(comments, moderator, reason, *, among, to, reports, action, **facts):
+    """Give the comments that are in one of `among` the status `to`, and log it.
+
+    Returns the comments moved and the log entry of each, in the same order.
+    """
     moved = _locked(comments, among)
+    events = []
     for comment in moved:
         comment.status = to
         comment.save(update_fields=["status", "updated_at"])
         _resolve(comment, moderator, reports)
-        _log(action, moderator, comment, reason=reason)
-    return moved
+        events.append(_log(action, moderator, comment, reason=reason, **facts))
+    return moved, events
 
 
 @transaction.atomic
-def hide_comments(comments, moderator, reason=""):
-    """Hide comments from public pages and uphold their open reports."""
+def hide_comments(comments, moderator, rule, note=""):
+    """Hide comments from public pages for breaking a house rule, and uphold their open reports.
+
+    The rule shows in the public log; the note is for staff only. Each
+    author is told, on the site, which rule and how to ask for a review.
+    Raises NoRule, changing nothing, when `rule` is not one of Rule.
+    """
     _check_may_moderate(moderator)
-    return _move(
+    if rule not in Rule.values:
+        raise NoRule(f"{rule!r} is not a house rule.")
+    hidden, events = _move(
         comments,
         moderator,
-        reason,
+        note,
         among=REMOVABLE,
         to=CommentStatus.HIDDEN,
         reports=Report.Status.UPHELD,
         action=ModerationEvent.Action.HIDE,
+        rule=rule,
     )
+    for event in events:
+        notify_moderation(event)
+    return hidden
 
 
 @transaction.atomic
 def restore_comments(comments, moderator, reason=""):
-    """Put hidden or held comments back; any open reports on them are dismissed."""
+    """Put hidden or held comments back; any open reports on them are dismissed.
+
+    A review the author asked for is answered by it: restored.
+    """
     _check_may_moderate(moderator)
-    return _move(
+    restored, events = _move(
         comments,
         moderator,
         reason,
@@ -125,6 +164,83 @@ def restore_comments(comments, moderator, reason=""):
         reports=Report.Status.DISMISSED,
         action=ModerationEvent.Action.RESTORE,
     )
+    for comment, event in zip(restored, events, strict=True):
+        _answer_review(comment, moderator, ReviewRequest.Status.RESTORED, event)
+    return restored
+
+
+def last_hide(comment):
+    """The moderator's decision that hides the comment now, or None.
+
+    None also when the comment is hidden by a spam removal, which is
+    answered by lifting the suspension, not by reviewing one comment.
+    """
+    if comment.status != CommentStatus.HIDDEN:
+        return None
+    event = (
+        ModerationEvent.objects.filter(comment=comment)
+        .exclude(action=ModerationEvent.Action.UPHOLD)
+        .select_related("actor")
+        .first()
+    )
+    if event is None or event.action != ModerationEvent.Action.HIDE:
+        return None
+    return event
+
+
+@transaction.atomic
+def request_review(comment, fan, message=""):
+    """The author asks the moderators to look again at their hidden comment, once per hide.
+
+    Refuses, saving nothing, another fan (NotYourComment), a comment no
+    moderator hid (NotHiddenByModerators) and a second request about the
+    same decision (AlreadyAskedForReview).
+    """
+    (comment,) = _locked([comment])
+    if comment.author_id is None or comment.author_id != fan.pk:
+        raise NotYourComment(f"{fan} did not write comment {comment.pk}.")
+    decision = last_hide(comment)
+    if decision is None:
+        raise NotHiddenByModerators
+    if ReviewRequest.objects.filter(decision=decision).exists():
+        raise AlreadyAskedForReview
+    try:
+        with transaction.atomic():
+            return ReviewRequest.objects.create(
+                decision=decision, comment=comment, requester=fan, message=message
+            )
+    except IntegrityError:
+        raise AlreadyAskedForReview from None
+
+
+@transaction.atomic
+def uphold_hide(comments, moderator, note=""):
+    """Keep hidden comments hidden, answering the author's open review request.
+
+    Returns the comments whose request was answered; the author is told.
+    """
+    _check_may_moderate(moderator)
+    upheld = []
+    for comment in _locked(comments, [CommentStatus.HIDDEN]):
+        if not ReviewRequest.objects.open().filter(comment=comment).exists():
+            continue
+        decision = last_hide(comment)
+        event = _log(
+            ModerationEvent.Action.UPHOLD,
+            moderator,
+            comment,
+            reason=note,
+            rule=decision.rule if decision else "",
+        )
+        _answer_review(comment, moderator, ReviewRequest.Status.UPHELD, event)
+        upheld.append(comment)
+    return upheld
+
+
+def _answer_review(comment, moderator, status, event):
+    answered = ReviewRequest.objects.open().filter(comment=comment)
+    if answered.update(status=status, decided_at=timezone.now(), decided_by=moderator):
+        notify_moderation(event)
 
 
 @transaction.atomic
@@ -254,6 +370,15 @@ def lift_suspension(suspension, moderator, reason=""):
         suspension=suspension,
     )
     return suspension
+
+
+def what_spam_removal_does(users):
+    """What removing these fans as spammers would change: comments hidden, reports upheld."""
+    comments = Comment.objects.filter(author__in=users, status__in=REMOVABLE)
+    return {
+        "comments": comments.count(),
+        "reports": Report.objects.open().filter(comment__in=comments).count(),
+    }
 
 
 @transaction.atomic

@@ -22,6 +22,53 @@ class ReportReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Rule(models.TextChoices):
+    """The house rules (/rules/): what a moderator names when hiding a comment."""
+
+    RESPECT = "respect", _("Respect other fans")
+    HARASSMENT = "harassment", _("No harassment or hate")
+    SPOILERS = "spoilers", _("Mark spoilers")
+    SPAM = "spam", _("No spam or self-promotion")
+    ON_TOPIC = "on_topic", _("Stay on topic")
+    PERSONAL_INFO = "personal_info", _("No personal information")
+    PIRACY = "piracy", _("No piracy links")
+    COPYRIGHT = "copyright", _("Respect copyright")
+
+
+# What each rule means, as the rules page explains it.
+RULE_EXPLANATIONS = {
+    Rule.RESPECT: _(
+        "Argue with the idea, not the fan. Disagree as hard as you like, "
+        "but without insults, name-calling or mockery."
+    ),
+    Rule.HARASSMENT: _(
+        "No threats, no hate for who someone is, no following a fan from thread "
+        "to thread. This goes for the cast and crew too."
+    ),
+    Rule.SPOILERS: _(
+        "Anything from a leak, a script or an episode others may not have seen "
+        "goes behind the spoiler box. When in doubt, mark it."
+    ),
+    Rule.SPAM: _(
+        "No ads, no link farming, no repeating the same comment, no sending fans "
+        "to your own channel or shop."
+    ),
+    Rule.ON_TOPIC: _(
+        "Each thread is about its fear about Season 2. Other talk belongs in "
+        "another thread or another site."
+    ),
+    Rule.PERSONAL_INFO: _(
+        "Never post anyone's real name, address, phone number, photos or account "
+        "details without their consent, yours included."
+    ),
+    Rule.PIRACY: _("No links to pirated episodes, leaked files or unofficial streams."),
+    Rule.COPYRIGHT: _(
+        "Quote the article and other writing briefly and say where it comes from; "
+        "do not paste whole pieces."
+    ),
+}
+
+
 class ReportStatus(models.TextChoices):
     OPEN = "open", _("Open")
     UPHELD = "upheld", _("Upheld")
@@ -273,6 +320,7 @@ class ModerationEvent(models.Model):
         SUSPEND = "suspend", _("suspended a fan")
         LIFT = "lift", _("lifted a suspension")
         SPAM_REMOVAL = "spam_removal", _("removed a fan as a spammer")
+        UPHOLD = "uphold", _("kept a comment hidden after the author asked for a review")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -314,16 +362,119 @@ class ModerationEvent(models.Model):
         blank=True,
         help_text=_("Reports that held a comment, or comments a spam removal hid."),
     )
+    # For a hide, the moderator's note, which only staff see (the public log
+    # shows the rule instead); for the other acts, the reason the log shows.
     reason = models.CharField(_("reason"), max_length=500, blank=True)
+    rule = models.CharField(
+        _("rule broken"),
+        max_length=20,
+        choices=Rule,
+        blank=True,
+        default="",
+        help_text=_("The house rule a hidden comment broke."),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("moderation log entry")
         verbose_name_plural = _("moderation log")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule="") | Q(rule__in=Rule.values),
+                name="moderation_event_rule_valid",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
     def get_absolute_url(self):
         return reverse("moderation:log") + f"#event-{self.pk}"
+
+    def author_notice(self):
+        """What the comment's author is told of this decision, on the site."""
+        if self.action == self.Action.HIDE:
+            return _(
+                "Moderators hid your comment: it broke the rule “%(rule)s”. "
+                "See why, and ask for a review if you think it is a mistake."
+            ) % {"rule": self.get_rule_display()}
+        if self.action == self.Action.RESTORE:
+            return _("Moderators looked again and put your comment back.")
+        if self.action == self.Action.UPHOLD:
+            return _("Moderators looked again and kept your comment hidden.")
+        return self.get_action_display()
+
+    @property
+    def shows_reason(self):
+        """Whether the public log may show the reason: a hide's is the staff's note."""
+        return bool(self.reason) and self.action not in {self.Action.HIDE, self.Action.UPHOLD}
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for a moderator")
+    RESTORED = "restored", _("Restored")
+    UPHELD = "upheld", _("Kept hidden")
+
+
+class ReviewRequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=ReviewStatus.OPEN)
+
+
+class ReviewRequest(models.Model):
+    """A fan asking the moderators to look again at their hidden comment: once per hide."""
+
+    Status = ReviewStatus
+
+    decision = models.OneToOneField(
+        ModerationEvent,
+        on_delete=models.CASCADE,
+        related_name="review_request",
+        verbose_name=_("hide it asks about"),
+    )
+    comment = models.ForeignKey(
+        "discussions.Comment",
+        on_delete=models.CASCADE,
+        related_name="review_requests",
+        verbose_name=_("comment"),
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        verbose_name=_("asked by"),
+    )
+    message = models.CharField(_("why it should come back"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(_("asked"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+
+    objects = ReviewRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("review request")
+        verbose_name_plural = _("review requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReviewStatus.values),
+                name="moderation_reviewrequest_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Review request on comment #%(pk)s") % {"pk": self.comment_id}
+
+    def get_absolute_url(self):
+        return reverse("moderation:comment-decision", args=[self.comment_id])

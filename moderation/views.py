@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,9 +11,18 @@ from accounts.decorators import refuse_when_suspended
 from accounts.limits import RateLimited
 from discussions.models import Comment
 
-from .decisions import AlreadyReported, NotReportable, OwnComment, report_comment
-from .forms import ReportForm
-from .models import ModerationEvent, Report
+from .decisions import (
+    AlreadyAskedForReview,
+    AlreadyReported,
+    NotHiddenByModerators,
+    NotReportable,
+    OwnComment,
+    report_comment,
+    request_review,
+)
+from .forms import ReportForm, ReviewRequestForm
+from .models import RULE_EXPLANATIONS, ModerationEvent, Report, Rule
+from .pages import CommentDecisionPage
 
 LOG_PAGE_SIZE = 50
 
@@ -72,3 +82,43 @@ def log(request):
     )
     page = Paginator(events, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "moderation/moderationevent_list.html", {"page": page})
+
+
+def rules(request):
+    """The house rules, each with what it means; moderators name one when they hide a comment."""
+    shown = [(rule.label, RULE_EXPLANATIONS[rule]) for rule in Rule]
+    return render(request, "moderation/rules.html", {"rules": shown})
+
+
+@login_required
+def comment_decision(request, pk):
+    """Why moderators hid a comment, for its author and them; the author may ask for review once."""
+    comment = get_object_or_404(Comment.objects.select_related("concern", "author"), pk=pk)
+    form = ReviewRequestForm(request.POST) if request.method == "POST" else None
+    page = CommentDecisionPage(request, comment, form)
+    if not page.is_hidden:
+        messages.info(request, _("This comment is not hidden by moderators."))
+        return redirect(comment)
+    if form is None:
+        return render(request, "moderation/comment_decision.html", {"page": page})
+    if not page.is_author:
+        raise PermissionDenied
+    if not form.is_valid():
+        return render(request, "moderation/comment_decision.html", {"page": page}, status=400)
+    try:
+        request_review(comment, request.user, form.cleaned_data["message"])
+    except AlreadyAskedForReview:
+        messages.warning(
+            request,
+            _(
+                "You already asked for a review of this decision. You can ask only once; "
+                "a moderator will answer, and you'll be told here."
+            ),
+        )
+    except NotHiddenByModerators:
+        messages.info(request, _("There is no moderator's decision on this comment to review."))
+    else:
+        messages.success(
+            request, _("Thank you. A moderator will look again; you'll be told of the answer.")
+        )
+    return redirect("moderation:comment-decision", pk=comment.pk)

@@ -1,11 +1,44 @@
+import datetime
+import zoneinfo
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from .models import SeasonUpdate, UpdateEffect, UpdateStatus
+from .models import SeasonUpdate, UpdateEffect, UpdateState, UpdateStatus
 from .publishing import publish_update, unpublish_update
+
+
+def shown_time(value):
+    """A time as curators read it: in DISPLAY_TIME_ZONE, with UTC beside.
+
+    "2026-11-29 09:00 KST (00:00 UTC)"; the UTC date too when it is another day.
+    """
+    if value is None:
+        return None
+    local = timezone.localtime(value, zoneinfo.ZoneInfo(settings.DISPLAY_TIME_ZONE))
+    utc = value.astimezone(datetime.UTC)
+    utc_text = f"{utc:%H:%M}" if utc.date() == local.date() else f"{utc:%Y-%m-%d %H:%M}"
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({utc_text} UTC)"
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Draft, scheduled (published, due later) or published: what the public sees of each."""
+
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return UpdateState.choices
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        return queryset.in_state(self.value())
 
 
 # Plain TranslationAdmin, not the tabbed kind, whose jQuery UI comes from a
@@ -19,8 +52,15 @@ class UpdateEffectInline(TranslationTabularInline):
 
 @admin.register(SeasonUpdate)
 class SeasonUpdateAdmin(TranslationAdmin):
-    list_display = ("title", "state", "published_at", "is_spoiler", "source_name", "effect_count")
-    list_filter = ("status", "published_at", "effects__concern")
+    list_display = (
+        "title",
+        "state",
+        "published_at_shown",
+        "is_spoiler",
+        "source_name",
+        "effect_count",
+    )
+    list_filter = (StateFilter, "published_at", "effects__concern")
     search_fields = ("title_en", "title_ko", "summary_en", "summary_ko", "source_name")
     prepopulated_fields = {"slug": ("title",)}
     ordering = ("-published_at", "-pk")
@@ -32,15 +72,19 @@ class SeasonUpdateAdmin(TranslationAdmin):
         (
             _("Publication"),
             {
-                "fields": ("status", "published_at"),
+                "fields": ("status", "published_at", "published_at_local"),
                 "description": _(
                     "Draft stays private (staff can preview it with View on site). "
                     "Published with a time in the future is scheduled: it goes public "
-                    "by itself at that time. Published with no time means now."
+                    "by itself at that time. Published with no time means now. "
+                    "Times are typed in the site's time zone (UTC unless set otherwise); "
+                    "they are shown below in the display time zone too."
                 ),
             },
         ),
+        (_("Record"), {"fields": ("created_at_shown", "updated_at_shown")}),
     )
+    readonly_fields = ("published_at_local", "created_at_shown", "updated_at_shown")
     actions = ["publish_now"]
 
     def get_queryset(self, request):
@@ -53,6 +97,26 @@ class SeasonUpdateAdmin(TranslationAdmin):
     @admin.display(description=_("state"), ordering="published_at")
     def state(self, obj):
         return obj.get_state_display()
+
+    @admin.display(description=_("published at"), ordering="published_at")
+    def published_at_shown(self, obj):
+        return shown_time(obj.published_at)
+
+    @admin.display(description=_("published at, in the display time zone"))
+    def published_at_local(self, obj):
+        return shown_time(obj.published_at)
+
+    @admin.display(description=_("created"))
+    def created_at_shown(self, obj):
+        return shown_time(obj.created_at)
+
+    @admin.display(description=_("updated"))
+    def updated_at_shown(self, obj):
+        return shown_time(obj.updated_at)
+
+    def lookup_allowed(self, lookup, value, request):
+        # The status filter this list had before the state filter; links to it still work.
+        return lookup == "status__exact" or super().lookup_allowed(lookup, value, request)
 
     def save_model(self, request, obj, form, change):
         # Publishing, moving a published update's time and going back to draft

@@ -63,6 +63,17 @@ class SeasonUpdateQuerySet(models.QuerySet):
         """Return updates the public may see: published, and not set for later."""
         return self.filter(status=UpdateStatus.PUBLISHED, published_at__lte=timezone.now())
 
+    def in_state(self, state):
+        """Return the updates in this UpdateState: draft, scheduled (due later) or published."""
+        now = timezone.now()
+        if state == UpdateState.DRAFT:
+            return self.exclude(status=UpdateStatus.PUBLISHED)
+        if state == UpdateState.SCHEDULED:
+            return self.filter(status=UpdateStatus.PUBLISHED, published_at__gt=now)
+        if state == UpdateState.PUBLISHED:
+            return self.published()
+        return self.none()
+
     def visible_to(self, user):
         """Return the updates this visitor may open: staff preview drafts and scheduled ones."""
         return self if user.has_perm("news.view_seasonupdate") else self.published()

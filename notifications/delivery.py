@@ -1,10 +1,12 @@
 """Following concerns and telling fans what happened since."""
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.models import Mute
 from news.models import UpdateEffect
 from news.signals import news_version
 
@@ -58,11 +60,14 @@ def follow_automatically_since(firsts):
 
 
 def notify_reply(reply):
-    """Tell the parent's author about a reply, unless they replied to themselves."""
+    """Tell the parent's author about a reply, unless they replied to themselves or muted
+    the one who replied."""
     parent = reply.parent
     if parent is None or parent.author_id == reply.author_id:
         return
     if parent.author_id is None:
+        return
+    if Mute.objects.of(reply.author_id).filter(muter_id=parent.author_id).exists():
         return
     notification, made = Notification.objects.get_or_create(
         recipient_id=parent.author_id,
@@ -71,6 +76,60 @@ def notify_reply(reply):
     )
     if made:
         mail_reply(notification)
+
+
+def notify_moderation(event):
+    """Tell a fan, on the site only, what moderators decided about their comment.
+
+    `event` is the moderation log's entry for the decision (a hide, or the
+    answer to the fan's review request); one notification each, never mailed.
+    """
+    if event.target_user_id is None or event.comment_id is None:
+        return None
+    notification, _ = Notification.objects.get_or_create(
+        recipient_id=event.target_user_id,
+        event=event,
+        defaults={"kind": NotificationKind.MODERATION, "concern_id": event.comment.concern_id},
+    )
+    return notification
+
+
+def notify_mentions(comment, mentioned):
+    """Tell the fans a comment mentions (@name) about it, on the site and by mail.
+
+    `mentioned` is discussions.formatting's list, in the order the text names
+    them (existing, active accounts, none only quoted or in code). Nobody is
+    told twice of one comment, whether as a mention or already as the reply's
+    parent author, so an edit tells only the newly mentioned; and never the
+    author, a suspended fan, or one who muted the author. At most
+    MENTIONS_PER_COMMENT fans in all hear of one comment's mentions.
+    """
+    if comment.author_id is None or not mentioned:
+        return
+    told = set(Notification.objects.filter(comment=comment).values_list("recipient_id", flat=True))
+    room = settings.MENTIONS_PER_COMMENT - (
+        Notification.objects.filter(comment=comment, kind=NotificationKind.MENTION).count()
+    )
+    muting = set(
+        Mute.objects.of(comment.author_id)
+        .filter(muter__in=[fan.pk for fan in mentioned])
+        .values_list("muter_id", flat=True)
+    )
+    for fan in mentioned:
+        if room <= 0:
+            return
+        if fan.pk in told or fan.pk in muting or fan.pk == comment.author_id:
+            continue
+        if fan.active_suspension() is not None:
+            continue
+        notification, made = Notification.objects.get_or_create(
+            recipient_id=fan.pk,
+            comment=comment,
+            defaults={"kind": NotificationKind.MENTION, "concern_id": comment.concern_id},
+        )
+        if made:
+            room -= 1
+            mail_reply(notification)
 
 
 def _deliver_news(scope, known=None):

@@ -98,13 +98,14 @@ def compose(user, address, template, kinds, make_context):
 
 def item(notification):
     """What a mail says about one notification, spoilers masked, links absolute."""
-    if notification.kind == NotificationKind.REPLY:
+    if notification.kind in (NotificationKind.REPLY, NotificationKind.MENTION):
         reply = notification.comment
         return {
             "kind": notification.kind,
             "concern": notification.concern.title,
             "author": reply.author.username if reply.author_id else None,
-            "text": None if reply.is_spoiler else reply.body,
+            # As written, but with inline ||spoilers|| masked as a feed masks them.
+            "text": None if reply.is_spoiler else reply.plain_text,
             "url": absolute(reply.get_absolute_url()),
         }
     update = notification.update

@@ -58,6 +58,8 @@ class NotificationQuerySet(models.QuerySet):
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("Reply to your comment")
     UPDATE = "update", _("Season 2 news on a fear you follow")
+    MENTION = "mention", _("A comment that mentions you")
+    MODERATION = "moderation", _("A moderator's decision on your comment")
 
 
 class Notification(models.Model):
@@ -94,6 +96,16 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("Season 2 update"),
     )
+    # Shown on the site only, never mailed: the fan reads why on the comment's
+    # decision page, with the form to ask for a review.
+    event = models.ForeignKey(
+        "moderation.ModerationEvent",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("moderation decision"),
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     mailed_at = models.DateTimeField(
@@ -121,9 +133,18 @@ class Notification(models.Model):
                 condition=Q(comment__isnull=False),
                 name="notifications_reply_once",
             ),
+            models.UniqueConstraint(
+                fields=["recipient", "event"],
+                condition=Q(event__isnull=False),
+                name="notifications_moderation_once",
+            ),
             models.CheckConstraint(
-                condition=Q(kind=NotificationKind.REPLY, comment__isnull=False)
-                | Q(kind=NotificationKind.UPDATE, update__isnull=False),
+                condition=Q(
+                    kind__in=[NotificationKind.REPLY, NotificationKind.MENTION],
+                    comment__isnull=False,
+                )
+                | Q(kind=NotificationKind.UPDATE, update__isnull=False)
+                | Q(kind=NotificationKind.MODERATION, event__isnull=False),
                 name="notifications_kind_has_subject",
             ),
         ]
@@ -135,8 +156,12 @@ class Notification(models.Model):
         return reverse("notifications:read", args=[self.pk])
 
     def target_url(self):
-        if self.kind == self.Kind.REPLY:
+        if self.kind in (self.Kind.REPLY, self.Kind.MENTION):
             return self.comment.get_absolute_url()
+        if self.kind == self.Kind.MODERATION:
+            if self.event.comment_id is None:
+                return self.event.get_absolute_url()
+            return reverse("moderation:comment-decision", args=[self.event.comment_id])
         return self.update.get_absolute_url()
 
 
@@ -152,9 +177,15 @@ class MailPreference(models.Model):
     A fan with no row gets the defaults: replies at once, news in a digest.
     """
 
-    FIELD_FOR_KIND = {NotificationKind.REPLY: "replies", NotificationKind.UPDATE: "updates"}
+    # Mentions ride on the replies' choice: both are a fan speaking to you.
+    FIELD_FOR_KIND = {
+        NotificationKind.REPLY: "replies",
+        NotificationKind.MENTION: "replies",
+        NotificationKind.UPDATE: "updates",
+    }
     DEFAULTS = {
         NotificationKind.REPLY: MailFrequency.INSTANT,
+        NotificationKind.MENTION: MailFrequency.INSTANT,
         NotificationKind.UPDATE: MailFrequency.DIGEST,
     }
 
@@ -169,6 +200,7 @@ class MailPreference(models.Model):
         max_length=10,
         choices=MailFrequency,
         default=DEFAULTS[NotificationKind.REPLY],
+        help_text=_("Also comments that mention you (@your name)."),
     )
     updates = models.CharField(
         _("Season 2 news on fears you follow"),

@@ -21,7 +21,7 @@ def notification_list(request):
     """List the fan's notifications, newest first."""
     deliver_update_notifications(request.user)
     notifications = request.user.notifications.select_related(
-        "concern", "comment__author", "comment__concern", "update"
+        "concern", "comment__author", "comment__concern", "update", "event"
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/notification_list.html", {"page": page})
@@ -32,7 +32,7 @@ def notification_list(request):
 def read(request, pk):
     """Mark one notification read and go to what it is about."""
     mine = request.user.notifications.filter(pk=pk)
-    notification = get_object_or_404(mine.select_related("comment__concern", "update"))
+    notification = get_object_or_404(mine.select_related("comment__concern", "update", "event"))
     mark_read(mine)
     return redirect(notification.target_url())
 

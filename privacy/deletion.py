@@ -7,13 +7,14 @@ It reaches into every app, so it lives at the top of the layers
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Mute, User
 from discussions.authoring import disown_comments
 from discussions.voting import clear_all_votes
-from moderation.models import Report
+from moderation.models import Report, ReviewRequest
 from notifications.models import Follow, Notification
 from outbox.mail import cancel_mail_to
 
@@ -38,8 +39,9 @@ def delete_account(user):
     stays) and their history stays without their name; their comments stay
     authorless, a top-level one nobody replied to erased
     (discussions.authoring.disown_comments); their follows and notifications
-    go; their reports stay without a reporter; mail still queued for them is
-    dropped. Their sessions die with the account row. Raises LastSuperuser,
+    go, and so do their mutes and the mutes of them; their reports stay
+    without a reporter; mail still queued for them is dropped. Their display
+    name, bio and sessions die with the account row. Raises LastSuperuser,
     having changed nothing, for the only active superuser.
     """
     _refuse_last_superuser(user)
@@ -53,6 +55,10 @@ def delete_account(user):
     counts["helpful marks deleted"] = comments["helpful marks"]
     counts["follows deleted"] = _delete(Follow.objects.filter(user=user))
     counts["notifications deleted"] = _delete(Notification.objects.filter(recipient=user))
+    # Both ways: whom they muted, and the mutes of them, which would name a fan no longer here.
+    counts["mutes deleted"] = _delete(Mute.objects.filter(Q(muter=user) | Q(muted=user)))
+    # A fan's plea in their own words goes with them; the hide it answered stays logged.
+    counts["review requests deleted"] = _delete(ReviewRequest.objects.filter(requester=user))
     # SET_NULL would do as much; done here, it is counted.
     counts["reports kept without reporter"] = Report.objects.filter(reporter=user).update(
         reporter=None

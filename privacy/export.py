@@ -5,15 +5,16 @@ It reads every app, so it lives at the top of the layers (docs/architecture.md).
 
 from django.utils import timezone
 
+from accounts.models import Mute
 from discussions.models import Comment, CommentRevision, HelpfulMark, Vote, VoteEvent
-from moderation.models import Report
+from moderation.models import Report, ReviewRequest
 from notifications.models import Follow, MailPreference, Notification
 
 
 def fan_data(user):
     """Return the fan's profile, votes and their history, comments and their earlier
-    versions, helpful marks, follows, reports made, notifications and mail
-    settings, as plain data."""
+    versions, helpful marks, follows, reports made, notifications, the fans they
+    muted and mail settings, as plain data."""
     preference = MailPreference.of(user)
     revisions = {}
     for revision in CommentRevision.objects.filter(comment__author=user).order_by("replaced_at"):
@@ -46,6 +47,9 @@ def fan_data(user):
         "exported_at": timezone.now(),
         "profile": {
             "username": user.username,
+            "display_name": user.display_name,
+            "bio": user.bio,
+            "votes_public": user.votes_public,
             "date_joined": user.date_joined,
             "last_login": user.last_login,
             "email_addresses": list(
@@ -80,6 +84,11 @@ def fan_data(user):
             .order_by("created_at", "pk")
             .values("comment_id", "reason", "note", "status", "created_at")
         ),
+        "review_requests": list(
+            ReviewRequest.objects.filter(requester=user)
+            .order_by("created_at", "pk")
+            .values("comment_id", "message", "status", "created_at", "decided_at")
+        ),
         "notifications": list(
             Notification.objects.filter(recipient=user)
             .order_by("created_at", "pk")
@@ -92,6 +101,12 @@ def fan_data(user):
                 "read_at",
                 "mailed_at",
             )
+        ),
+        # Whom the fan muted; who muted them is those fans' own business.
+        "mutes": list(
+            Mute.objects.by(user)
+            .values("muted__username", "created_at")
+            .order_by("created_at", "pk")
         ),
         "mail_settings": {
             field: getattr(preference, field) for field in ("replies", "updates", "language")

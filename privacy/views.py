@@ -50,3 +50,13 @@ def policy(request):
     """What the site keeps about fans, for how long, and what they can do about it."""
     context = {"retention_days": settings.RECORDS_RETENTION.days}
     return render(request, "privacy/policy.html", context)
+
+
+def terms(request):
+    """Who may use the site, who owns what fans post, and the rules that apply."""
+    return render(request, "privacy/terms.html", {"takedown_email": settings.TAKEDOWN_EMAIL})
+
+
+def takedown(request):
+    """How to ask for something posted here to be removed, and where to write."""
+    return render(request, "privacy/takedown.html", {"takedown_email": settings.TAKEDOWN_EMAIL})

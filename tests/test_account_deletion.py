@@ -17,7 +17,7 @@ from discussions.authoring import edit_comment, mark_helpful, post_comment
 from discussions.models import Comment, CommentRevision, DailyShift, HelpfulMark, VoteEvent
 from discussions.voting import cast_vote
 from moderation import decisions
-from moderation.models import Report
+from moderation.models import Report, ReviewRequest, Rule
 from notifications.delivery import follow_concern, notify_reply
 from notifications.models import Follow, Notification
 from outbox.mail import QueuedMail
@@ -344,3 +344,11 @@ def test_the_command_refuses_an_unknown_username(db):
 def test_the_operation_refuses_the_last_superuser(db):
     with pytest.raises(LastSuperuser):
         delete_account(make_superuser("only_admin"))
+
+
+def test_deleting_an_account_deletes_the_reviews_it_asked_for(fan):
+    comment = make_comment(author=fan)
+    decisions.hide_comments([comment], make_moderator(), Rule.SPAM)
+    decisions.request_review(comment, fan, "It was a joke between friends.")
+    delete_account(fan)
+    assert not ReviewRequest.objects.exists()

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from discussions.models import Comment, Vote
 from moderation import decisions
+from moderation.models import Rule
 from news.models import SeasonUpdate, UpdateEffect
 from tests.factories import make_comment, make_moderator, make_staff, make_update, make_vote
 
@@ -98,7 +99,7 @@ def test_hide_comments_action_hides_and_page_drops_it(admin_client, client, data
     comment = data["comment"]
     response = admin_client.post(
         reverse("admin:discussions_comment_changelist"),
-        {"action": "hide_comments", "_selected_action": [comment.pk]},
+        {"action": "hide_comments", "_selected_action": [comment.pk], "rule": Rule.RESPECT},
         follow=True,
     )
     assert "1 comment hidden." in response.text
@@ -109,7 +110,7 @@ def test_hide_comments_action_hides_and_page_drops_it(admin_client, client, data
 
 def test_restore_comments_action_brings_it_back(admin_client, client, data):
     comment = data["comment"]
-    decisions.hide_comments([comment], make_moderator())
+    decisions.hide_comments([comment], make_moderator(), Rule.RESPECT)
     response = admin_client.post(
         reverse("admin:discussions_comment_changelist"),
         {"action": "restore_comments", "_selected_action": [comment.pk]},
@@ -228,7 +229,7 @@ def test_staff_with_comment_permissions_can_hide(client, data):
     client.force_login(moderator)
     client.post(
         reverse("admin:discussions_comment_changelist"),
-        {"action": "hide_comments", "_selected_action": [data["comment"].pk]},
+        {"action": "hide_comments", "_selected_action": [data["comment"].pk], "rule": Rule.RESPECT},
     )
     data["comment"].refresh_from_db()
     assert data["comment"].status == Comment.Status.HIDDEN
@@ -240,7 +241,7 @@ def test_staff_who_may_only_view_comments_cannot_hide(client, data):
     client.force_login(viewer)
     client.post(
         reverse("admin:discussions_comment_changelist"),
-        {"action": "hide_comments", "_selected_action": [data["comment"].pk]},
+        {"action": "hide_comments", "_selected_action": [data["comment"].pk], "rule": Rule.RESPECT},
     )
     data["comment"].refresh_from_db()
     assert data["comment"].status == Comment.Status.VISIBLE

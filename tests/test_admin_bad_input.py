@@ -10,7 +10,7 @@ from django.db import connection, models
 from django.urls import reverse
 
 from discussions.models import Comment
-from moderation.models import ModerationEvent, Report
+from moderation.models import ModerationEvent, Report, Rule
 from news.models import SeasonUpdate
 from tests.factories import (
     make_comment,
@@ -298,6 +298,7 @@ def test_action_on_a_forged_selection_changes_nothing(moderator_client, rows, se
         changelist("discussions.comment"),
         {
             "action": "hide_comments",
+            "rule": Rule.RESPECT,
             "_selected_action": [rows["comment"].pk, selected],
             "index": "0",
         },
@@ -319,7 +320,12 @@ def test_forged_selection_in_a_confirmed_delete_is_400(superuser_client):
 def test_action_on_real_ids_still_works(moderator_client, rows):
     response = moderator_client.post(
         changelist("discussions.comment"),
-        {"action": "hide_comments", "_selected_action": [rows["comment"].pk], "index": "0"},
+        {
+            "action": "hide_comments",
+            "_selected_action": [rows["comment"].pk],
+            "index": "0",
+            "rule": Rule.RESPECT,
+        },
     )
     assert response.status_code == 302
     assert Comment.objects.get(pk=rows["comment"].pk).status == Comment.Status.HIDDEN

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from discussions.models import Comment
 from moderation import decisions
-from moderation.models import ModerationEvent
+from moderation.models import ModerationEvent, Rule
 from tests.factories import make_comment, make_moderator, make_suspension, make_user
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def actions_logged():
 
 
 def test_every_decision_is_recorded_with_who_and_why(moderator, comment):
-    decisions.hide_comments([comment], moderator, "Insults")
+    decisions.hide_comments([comment], moderator, Rule.RESPECT, "Insults")
     decisions.restore_comments([comment], moderator)
     decisions.report_comment(comment, make_user(), "spam")
     decisions.dismiss_reports([comment], moderator)
@@ -77,7 +77,7 @@ def test_lifting_twice_records_once(moderator, fan):
 
 
 def test_audit_trail_is_read_only_in_admin(client, moderator, comment):
-    decisions.hide_comments([comment], moderator)
+    decisions.hide_comments([comment], moderator, Rule.RESPECT)
     event = ModerationEvent.objects.get()
     client.force_login(make_moderator())
     assert client.get("/admin/moderation/moderationevent/").status_code == 200
@@ -95,7 +95,7 @@ def test_admin_hide_writes_django_admin_log(client, moderator, comment):
     client.force_login(moderator)
     client.post(
         reverse("admin:discussions_comment_changelist"),
-        {"action": "hide_comments", "_selected_action": [comment.pk]},
+        {"action": "hide_comments", "_selected_action": [comment.pk], "rule": Rule.RESPECT},
     )
     entry = LogEntry.objects.get()
     assert (entry.user, entry.object_id, entry.change_message) == (
@@ -106,19 +106,22 @@ def test_admin_hide_writes_django_admin_log(client, moderator, comment):
 
 
 def test_public_log_lists_acts_newest_first(client, moderator, comment):
-    decisions.hide_comments([comment], moderator, "Insults")
+    decisions.hide_comments([comment], moderator, Rule.RESPECT, "Insults")
     decisions.suspend(comment.author, moderator, "Repeated insults")
     html = client.get("/moderation/").text
     assert html.index("suspended a fan") < html.index("hid a comment")
     assert "mod_minjae" in html
     assert "troll" in html
-    assert "Reason: Insults" in html
+    # A hide shows the rule broken; the moderator's note stays with the staff.
+    assert "Respect other fans" in html
+    assert "Insults" not in html
+    assert "Reason: Repeated insults" in html
     assert comment.concern.title in html
 
 
 def test_public_log_never_shows_removed_text_or_reporters(client, moderator, comment):
     decisions.report_comment(comment, make_user("secret_reporter"), "spam", "they are a bot")
-    decisions.hide_comments([comment], moderator)
+    decisions.hide_comments([comment], moderator, Rule.RESPECT)
     html = client.get("/moderation/").text
     assert "The removed words" not in html
     assert "secret_reporter" not in html
@@ -177,5 +180,5 @@ def test_roles_exist_after_migrations(db):
 
 
 def test_comment_hidden_in_admin_leaves_row_in_database(moderator, comment):
-    decisions.hide_comments([comment], moderator)
+    decisions.hide_comments([comment], moderator, Rule.RESPECT)
     assert Comment.objects.filter(pk=comment.pk, body="The removed words").exists()

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from discussions.models import Comment, CommentRevision
 from moderation import decisions
+from moderation.models import Rule
 from tests.factories import make_comment, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +151,7 @@ def test_deleted_comment_without_replies_leaves_the_page(fan_client, own):
 
 def test_hidden_comment_with_replies_shows_removed_placeholder(client, own):
     make_comment(parent=own, body="Context matters")
-    decisions.hide_comments([own], make_moderator())
+    decisions.hide_comments([own], make_moderator(), Rule.RESPECT)
     html = client.get(own.concern.get_absolute_url()).text
     assert "[removed by moderators]" in html
     assert "First thoughts" not in html
@@ -160,7 +161,7 @@ def test_hidden_comment_with_replies_shows_removed_placeholder(client, own):
 def test_placeholder_chain_keeps_deep_visible_reply(client, own):
     middle = make_comment(parent=own, body="middle")
     make_comment(parent=middle, body="deep reply")
-    decisions.hide_comments([own, middle], make_moderator())
+    decisions.hide_comments([own, middle], make_moderator(), Rule.RESPECT)
     html = client.get(own.concern.get_absolute_url()).text
     assert html.count("[removed by moderators]") == 2
     assert "deep reply" in html

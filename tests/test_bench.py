@@ -82,6 +82,7 @@ def test_bench_settings_are_production_with_the_bench_urls():
         ALLOWED_HOSTS="127.0.0.1,localhost",
         REDIS_URL="redis://127.0.0.1:6379/11",
         SMTP_HOST="127.0.0.1",
+        TAKEDOWN_EMAIL="takedown@example.com",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/aouad_bench",
     )
     probe = (
@@ -265,6 +266,13 @@ def test_the_report_divides_by_the_reference_of_the_same_round_and_lists_problem
         )
     bench.cases = [reference, page, signed_in, votes, during]
     bench.memory = [{101: 80_000, 102: 82_000}, {101: 88_000, 102: 82_000}]
+    bench.live = {
+        **_wrk_result(900, 1, {"200": 100, "304": 8900}),
+        "posted": 2,
+        "delays": [0.25, 1.5],
+        "reached": [(1000, 10.3), (1000, 11.5)],
+        "share_304": 0.989,
+    }
     plain, markdown = report(bench, None, started=0)
     row = next(line for line in plain.splitlines() if line.startswith("concern anonymous"))
     assert "0.400" in row.split()  # rounds: 0.5, 0.4, 0.3: the median, not 80/200
@@ -273,3 +281,7 @@ def test_the_report_divides_by_the_reference_of_the_same_round_and_lists_problem
     assert bench.problems == ["concern signed in: unexpected statuses 200:30 500:3"]
     assert "| concern anonymous | 80 |" in markdown and "## Problems" in markdown
     assert "side load sent 10 votes in 0.5 s (10 accepted, statuses 302:10), drift 0" in plain
+    assert "polling its live answer every 10 s" in plain
+    assert "900 req/s" in plain and "98.9% answered 304" in plain
+    assert "came 0.25 s, 1.50 s after they were sent" in plain
+    assert "reached 1,000 pages within 10.3 s, 1,000 pages within 11.5 s" in plain

@@ -142,7 +142,7 @@ def test_body_renders_escaped_with_line_breaks_and_safe_links(client, concern):
     html = client.get(concern.get_absolute_url()).text
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;<br>" in html
-    assert '<a href="https://netflix.com/title" rel="nofollow">' in html
+    assert '<a href="https://netflix.com/title" rel="nofollow ugc noopener">' in html
 
 
 def test_javascript_link_is_not_made_clickable(client, concern):

@@ -229,6 +229,7 @@ def test_production_settings_do_not_allow_demo_data():
         "ALLOWED_HOSTS": "fears.example",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "SMTP_HOST": "mail.fears.example",
+        "TAKEDOWN_EMAIL": "takedown@fears.example",
         "SITE_URL": "https://fears.example",
     }
     result = subprocess.run(

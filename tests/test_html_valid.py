@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from accounts.muting import mute
 from discussions.models import DailyShift, HelpfulMark, Vote
 from moderation import decisions
+from moderation.models import Rule
 from news.models import Effect
 from notifications.delivery import notify_reply
 from notifications.mail import unsubscribe_token
@@ -106,10 +108,15 @@ def site(db):
     notify_reply(make_comment(parent=reply, author=others[1], body="Not this new."))
     make_comment(concern, author=others[1], stance="overblown", is_spoiler=True, body="Onjo lives.")
     own = make_comment(concern, author=fan, stance="justified", body="See https://example.com")
+    make_comment(concern, author=others[2], body=MARKDOWN)
     troll = make_comment(parent=root, author=others[2], body="Rude words")
-    decisions.hide_comments([troll], make_moderator("mod_minjae"), "Insults")
+    decisions.hide_comments([troll], make_moderator("mod_minjae"), Rule.RESPECT, "Insults")
     HelpfulMark.objects.create(user=fan, comment=root)
     HelpfulMark.objects.create(user=others[0], comment=own)
+    # A name of their own, public votes and a fan muted: every part of a profile, and a fold.
+    fan.display_name, fan.bio, fan.votes_public = "On-jo", "Class 2-5.\nStill here.", True
+    fan.save()
+    mute(fan, others[2])
     # A fan who left: their answered comment stays, signed "[deleted account]".
     gone = make_user("gone_fan")
     make_comment(parent=make_comment(concern, author=gone, body="Before I go"), author=others[0])
@@ -124,6 +131,13 @@ def site(db):
     }
 
 
+# Every part of the comments' Markdown subset, a mention and an inline spoiler.
+MARKDOWN = (
+    "**Loud**, _soft_ and ||a secret|| for @nam_onjo\n\n> quoted\n\n1. one\n2. two\n\n"
+    "- [a link](https://example.com)\n\n`code` and\n\n```\n<block>\n```"
+)
+
+
 def public_pages(client, site):
     concern_url = site["concern"].get_absolute_url()
     return {
@@ -133,7 +147,13 @@ def public_pages(client, site):
         "update": client.get(site["update"].get_absolute_url()),
         "updates": client.get("/updates/"),
         "moderation-log": client.get("/moderation/"),
+        "rules": client.get("/rules/"),
         "privacy": client.get("/privacy/"),
+        "terms": client.get("/terms/"),
+        "takedown": client.get("/takedown/"),
+        "fan-profile": client.get("/fans/nam_onjo/"),
+        "search": client.get("/search/", {"q": "zombie"}),
+        "search-empty": client.get("/search/", {"q": " "}),
     }
 
 
@@ -172,6 +192,14 @@ def signed_in_pages(client, site):
         "report": client.get(f"/comments/{site['root'].pk}/report/"),
         "reply": client.get(f"/comments/{site['root'].pk}/reply/"),
         "comment-errors": client.post(comment_url, {"body": " ", "stance": "undecided"}),
+        "comment-preview": client.post(comment_url, {"body": MARKDOWN, "preview": "1"}),
+        "reply-quote": client.get(f"/comments/{site['root'].pk}/reply/?quote=1"),
+        "reply-preview": client.post(
+            comment_url, {"body": MARKDOWN, "parent": site["root"].pk, "preview": "1"}
+        ),
+        "edit-preview": client.post(
+            f"/comments/{site['own'].pk}/edit/", {"body": MARKDOWN, "preview": "1"}
+        ),
         "account-email": client.get("/accounts/email/"),
         "account-email-errors": client.post(
             "/accounts/email/", {"action_add": "", "email": "not an address"}
@@ -188,6 +216,11 @@ def signed_in_pages(client, site):
         "mail-settings": client.get("/notifications/mail/"),
         "mail-settings-errors": client.post("/notifications/mail/", {"replies": "hourly"}),
         "two-factor": client.get("/accounts/2fa/"),
+        "fan-profile-muted": client.get("/fans/yoon_gwi/"),
+        "profile-settings": client.get("/accounts/profile/"),
+        "profile-settings-errors": client.post(
+            "/accounts/profile/", {"display_name": "lee_cheongsan", "bio": "x" * 301}
+        ),
     }
 
 
@@ -196,6 +229,7 @@ def htmx_answers(client, site):
     base = f"/concerns/{concern.slug}"
     return {
         "load-more": client.get(f"{base}/", HTTP_HX_TARGET="load-more", **HTMX),
+        "new-comments": client.get(f"{base}/", HTTP_HX_TARGET="comment-list", **HTMX),
         "vote": client.post(f"{base}/vote/", {"verdict": "overblown"}, **HTMX),
         "reply-form": client.get(f"/comments/{root.pk}/reply/", **HTMX),
         "keep": client.post(f"{base}/keep/", **HTMX),
@@ -208,6 +242,16 @@ def htmx_answers(client, site):
             f"{base}/comments/", {"body": "Inline reply", "parent": reply.pk}, **HTMX
         ),
         "comment-refused": client.post(f"{base}/comments/", {"body": " "}, **HTMX),
+        "comment-preview": client.post(
+            f"{base}/comments/",
+            {"body": MARKDOWN, "preview": "1"},
+            HTTP_HX_TARGET="comment-form",
+            **HTMX,
+        ),
+        "reply-preview": client.post(
+            f"{base}/comments/", {"body": MARKDOWN, "parent": root.pk, "preview": "1"}, **HTMX
+        ),
+        "reply-quote": client.get(f"/comments/{root.pk}/reply/?quote=1", **HTMX),
         "reply-refused": client.post(f"{base}/comments/", {"body": " ", "parent": root.pk}, **HTMX),
     }
 

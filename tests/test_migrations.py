@@ -11,7 +11,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "news", "notifications", "discussions", "moderation", "demo", "aouad"]
+APPS = [
+    "accounts",
+    "news",
+    "notifications",
+    "discussions",
+    "moderation",
+    "demo",
+    "aouad",
+    "search",
+]
 MIGRATIONS = sorted(
     path for app in APPS for path in (ROOT / app / "migrations").glob("0*.py") if path.is_file()
 )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from accounts.models import User
 from discussions.models import Comment, Concern, Tally, Verdict, Vote, VoteEvent
 from moderation import decisions
+from moderation.models import Rule
 from news.models import SeasonUpdate, UpdateEffect
 from tests.factories import (
     make_article,
@@ -74,7 +75,7 @@ def test_reply_without_root_is_refused_by_database(concern, fan):
 
 def test_hiding_keeps_the_row(concern):
     comment = make_comment(concern)
-    decisions.hide_comments([comment], make_moderator())
+    decisions.hide_comments([comment], make_moderator(), Rule.RESPECT)
     comment.refresh_from_db()
     assert comment.status == Comment.Status.HIDDEN
     assert not Comment.objects.visible().filter(pk=comment.pk).exists()

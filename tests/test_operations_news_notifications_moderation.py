@@ -4,6 +4,7 @@ Called straight, as a command or the demo calls them, they refuse what the
 views and the admin refuse; and the admin reaches them, not the rows.
 """
 
+from functools import partial
 from unittest import mock
 
 import pytest
@@ -17,7 +18,7 @@ from accounts.models import Suspended
 from discussions.models import CommentStatus, Vote
 from discussions.voting import cast_vote
 from moderation import decisions
-from moderation.models import ModerationEvent, Report, Suspension
+from moderation.models import ModerationEvent, Report, Rule, Suspension
 from news import publishing
 from news.models import SeasonUpdate, UpdateState, UpdateStatus
 from news.publishing import MayNotPublish, publish_update, unpublish_update
@@ -353,7 +354,7 @@ def test_refused_reports_use_up_no_allowance(fan, concern, comment):
 # Moderating comments and fans.
 
 COMMENT_DECISIONS = [
-    decisions.hide_comments,
+    partial(decisions.hide_comments, rule=Rule.RESPECT),
     decisions.restore_comments,
     decisions.dismiss_reports,
     decisions.mark_as_spoiler,
@@ -397,7 +398,7 @@ def test_lift_action_lifts_fans_and_names_the_staff_it_skipped(client, fan):
     client.force_login(make_moderator())
     response = client.post(
         "/admin/moderation/suspension/",
-        {"action": "lift_suspensions", "_selected_action": [fans.pk, staffs.pk]},
+        {"action": "lift_suspensions", "_selected_action": [fans.pk, staffs.pk], "post": "yes"},
         follow=True,
     )
     assert "1 suspension lifted." in response.text

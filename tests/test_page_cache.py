@@ -12,6 +12,7 @@ from discussions.authoring import delete_comment, edit_comment, mark_helpful, po
 from discussions.caching import VERSION_KEY, cached
 from discussions.voting import replay_history
 from moderation.decisions import hide_comments
+from moderation.models import Rule
 from news.publishing import publish_update
 from tests.factories import (
     age_account,
@@ -168,7 +169,7 @@ def test_a_hidden_comment_goes_at_once(concern):
     comment = make_comment(concern, body="Trolling the thread")
     served_from_cache(concern.get_absolute_url())
     served_from_cache("/")
-    hide_comments([comment], make_moderator(), reason="abuse")
+    hide_comments([comment], make_moderator(), Rule.RESPECT, note="abuse")
     assert "Trolling the thread" not in anonymous(concern.get_absolute_url()).text
     assert "0 comments" in anonymous("/").text
 
@@ -356,7 +357,7 @@ def test_anonymous_threads_leave_out_the_slots_only_fans_use(concern):
 def test_shared_threads_keep_a_comments_own_spacing(concern):
     make_comment(concern, body="Two  spaces and\na new line")
     html = anonymous(concern.get_absolute_url()).text
-    assert "Two  spaces and<br>a new line" in html
+    assert "<p>Two  spaces and<br>\na new line</p>" in html
 
 
 def test_a_fans_page_reads_the_content_version_once(concern, fan_client, monkeypatch):
@@ -409,3 +410,10 @@ def test_an_odd_query_value_makes_a_portable_page_key(db, concern):
         key = pagecache._key(request)
         cache.get(key)
     assert key.startswith("discussions:sha256:")
+
+
+def test_a_value_holding_an_ampersand_is_kept_apart_from_two_parameters(db, concern):
+    # "a&type=news" searched is not "a" searched among the news: each page is its own.
+    make_comment(concern, body="A zombie type of news")
+    assert anonymous("/search/?q=a%26type%3Dnews")[pagecache.HEADER] == "miss"
+    assert anonymous("/search/?q=a&type=news")[pagecache.HEADER] == "miss"

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from discussions.models import Comment
-from moderation.models import Suspension
+from moderation.models import Rule, Suspension
 from news.models import SeasonUpdate
 from tests.factories import make_comment, make_curator, make_moderator, make_user
 
@@ -31,6 +31,7 @@ MODERATOR_SEES = {
     "moderation.reportedcomment",
     "moderation.suspension",
     "moderation.moderationevent",
+    "moderation.reviewrequest",
     "accounts.user",
 }
 CURATOR_SEES = {
@@ -87,6 +88,7 @@ def test_every_registered_model_is_in_the_matrix():
     unexpected = set(REGISTERED) - MODERATOR_SEES - CURATOR_SEES
     assert unexpected == {
         "account.emailaddress",
+        "accounts.mute",
         "auth.group",
         "axes.accessattempt",
         "axes.accessfailurelog",
@@ -189,7 +191,7 @@ def test_admin_hide_action(world, role):
     comment = world["comment"]
     response = client_for(world, role).post(
         reverse("admin:discussions_comment_changelist"),
-        {"action": "hide_comments", "_selected_action": [comment.pk]},
+        {"action": "hide_comments", "_selected_action": [comment.pk], "rule": Rule.RESPECT},
     )
     expected = {
         "anonymous": LOGIN,

@@ -320,6 +320,7 @@ def test_production_commands_run_as_printed(tmp_path):
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": "redis://127.0.0.1:6379/14",
         "SMTP_HOST": "127.0.0.1",
+        "TAKEDOWN_EMAIL": "takedown@fears.example",
         "SITE_URL": "https://fears.example",
         "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
     }
@@ -381,6 +382,10 @@ def test_make_bench_reports_pages_and_queries(tmp_path):
     assert "- round 1: drift 0 " in result.stdout  # the votes case's tallies
     assert "concern while voting, round 1: side load sent" in result.stdout
     assert "drift 0 (API" in result.stdout.split("concern while voting, round 1:")[1]
+    # 1,000 open pages polling one concern's live answer while three fans comment.
+    assert rows["live anonymous"][-1] == "0/0" and rows["live anonymous"][-3].endswith("/0")
+    assert "1,000 open pages of one concern polling its live answer every 10 s" in result.stdout
+    assert "3 comments posted meanwhile: the first answers with them came" in result.stdout
     assert "PROBLEMS" not in result.stdout
     assert len(list((tmp_path / "results").glob("*.md"))) == 1
 
@@ -440,6 +445,8 @@ def world(db, concern, fan):
         "<pk>": str(comment.pk),
         "<token>": unsubscribe_token(fan, ["reply"]),
         "update": update.slug,
+        "<username>": fan.username,
+        "article": concern.article.slug,
     }
 
 
@@ -447,7 +454,9 @@ def concrete(path, world):
     path = path.split("?")[0]
     if path.startswith("/updates/<slug>/"):
         return path.replace("<slug>", world["update"])
-    for name in ["<slug>", "<pk>", "<token>"]:
+    if path.startswith("/articles/<slug>/"):
+        return path.replace("<slug>", world["article"])
+    for name in ["<slug>", "<pk>", "<token>", "<username>"]:
         path = path.replace(name, world[name])
     return path
 
@@ -563,6 +572,33 @@ def test_follow_field_as_printed(fan_client, fan, concern, value):
 
 
 @pytest.mark.django_db
+def test_profile_fields_as_printed(fan_client, fan):
+    response = fan_client.post(
+        "/accounts/profile/",
+        {"display_name": "On-jo", "bio": "Class 2-5", "votes_public": "on"},
+    )
+    assert response.status_code == 302
+    fan.refresh_from_db()
+    assert (fan.display_name, fan.bio, fan.votes_public) == ("On-jo", "Class 2-5", True)
+    assert "On-jo" in fan_client.get(f"/fans/{fan.username}/?page=1").text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["1", "0"])
+def test_mute_field_as_printed(fan_client, fan, value):
+    other = make_user()
+    if value == "0":
+        fan_client.post(f"/fans/{other.username}/mute/", {"mute": "1"})
+        assert fan.mutes.filter(muted=other).exists()
+    response = fan_client.post(
+        f"/fans/{other.username}/mute/", {"mute": value, "next": "/accounts/profile/"}
+    )
+    assert response.status_code == 302
+    assert response.url == "/accounts/profile/"
+    assert fan.mutes.filter(muted=other).exists() == (value == "1")
+
+
+@pytest.mark.django_db
 def test_delete_account_field_as_printed(fan_client, fan):
     response = fan_client.post("/accounts/delete/", {"password": PASSWORD})
     assert response.status_code == 302
@@ -575,6 +611,19 @@ def test_api_fields_as_printed(client, world):
     detail = client.get(f"/api/concerns/{world['<slug>']}/").json()
     for data in (item, detail):
         assert {"slug", "title", "url", "justified", "overblown", "comments"} <= set(data)
+
+
+@pytest.mark.django_db
+def test_live_fields_as_printed(client, concern):
+    newest = make_comment(concern)
+    make_vote(concern, verdict="overblown")
+    first = client.get(f"/concerns/{concern.slug}/live/")
+    data = first.json()
+    assert set(data) == {"comments", "newest", "tally", "results_visible", "tally_html"}
+    assert (data["comments"], data["newest"]) == (1, newest.pk)
+    assert (data["tally"], data["results_visible"]) == ({"justified": 0, "overblown": 1}, True)
+    again = client.get(f"/concerns/{concern.slug}/live/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert (again.status_code, again.content) == (304, b"")
 
 
 @needs_venv
@@ -709,12 +758,39 @@ def login_row(text):
     }
 
 
+def links_row(text):
+    age, links = said(
+        rf"accounts under {SPAN} old post at most {COUNT} links a comment", text
+    ).groups()
+    return {
+        "NEW_ACCOUNT_AGE": (span(age), settings.NEW_ACCOUNT_AGE),
+        "NEW_ACCOUNT_LINKS_PER_COMMENT": (count(links), settings.NEW_ACCOUNT_LINKS_PER_COMMENT),
+    }
+
+
+def mentions_row(text):
+    fans = said(rf"at most {COUNT} fans notified by one comment's mentions", text)[1]
+    return {"MENTIONS_PER_COMMENT": (count(fans), settings.MENTIONS_PER_COMMENT)}
+
+
+def searches_row(text):
+    return {
+        "RATE_LIMITS['search']": (
+            printed_rate(text, "per network address"),
+            setting_rate("search"),
+        )
+    }
+
+
 LIMIT_ROWS = {
     "comments": comments_row,
+    "links": links_row,
+    "mentions": mentions_row,
     "votes": votes_row,
     "sign-ups": signups_row,
     "confirmation mail": confirmation_mail_row,
     "reports": reports_row,
+    "searches": searches_row,
     "log-in": login_row,
 }
 
@@ -827,6 +903,7 @@ def test_the_production_worker_sends_mail_as_printed(tmp_path):
             "SITE_URL": "https://fears.example",
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp.port),
+            "TAKEDOWN_EMAIL": "takedown@fears.example",
             "SMTP_USE_TLS": "0",
             "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
         }

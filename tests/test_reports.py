@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from discussions.models import Comment
 from moderation import decisions
-from moderation.models import ModerationEvent, Report, ReportedComment
+from moderation.models import ModerationEvent, Report, ReportedComment, Rule
 from tests.factories import make_comment, make_moderator, make_user
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_report_without_reason_explains(fan_client, comment):
 
 
 def test_hidden_comment_cannot_be_reported(fan_client, comment):
-    decisions.hide_comments([comment], make_moderator())
+    decisions.hide_comments([comment], make_moderator(), Rule.RESPECT)
     assert fan_client.post(report_url(comment), {"reason": "spam"}).status_code == 404
 
 
@@ -143,7 +143,11 @@ def test_admin_index_links_queue_with_open_count(client, comment):
 
 
 def run_queue_action(client, action, comment):
-    return client.post(QUEUE, {"action": action, "_selected_action": [comment.pk]}, follow=True)
+    return client.post(
+        QUEUE,
+        {"action": action, "_selected_action": [comment.pk], "rule": Rule.SPAM},
+        follow=True,
+    )
 
 
 def test_queue_hide_upholds_reports(client, comment):

@@ -63,6 +63,7 @@ PRODUCTION_VARIABLES = {
     "REDIS_URL",
     "SMTP_HOST",
     "MAIL_BACKEND",
+    "TAKEDOWN_EMAIL",
     "SITE_URL",
 }
 
@@ -96,6 +97,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SMTP_HOST": "mail.fears.example",
     "SITE_URL": "https://fears.example",
+    "TAKEDOWN_EMAIL": "takedown@fears.example",
 }
 
 

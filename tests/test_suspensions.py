@@ -191,7 +191,7 @@ def test_moderator_lifts_suspension_with_admin_action(client, fan):
     client.force_login(moderator)
     response = client.post(
         reverse("admin:moderation_suspension_changelist"),
-        {"action": "lift_suspensions", "_selected_action": [suspension.pk]},
+        {"action": "lift_suspensions", "_selected_action": [suspension.pk], "post": "yes"},
         follow=True,
     )
     assert "1 suspension lifted." in response.text
@@ -208,7 +208,7 @@ def test_remove_as_spam_hides_everything_and_suspends_permanently(client, concer
     client.force_login(make_moderator())
     response = client.post(
         reverse("admin:discussions_comment_changelist"),
-        {"action": "remove_authors_as_spam", "_selected_action": [spam[0].pk]},
+        {"action": "remove_authors_as_spam", "_selected_action": [spam[0].pk], "post": "yes"},
         follow=True,
     )
     assert "1 fan removed as a spammer." in response.text
@@ -384,7 +384,11 @@ def test_user_autocomplete_is_closed_to_curators(client):
 def remove_as_spam_in_admin(client, comments):
     return client.post(
         reverse("admin:discussions_comment_changelist"),
-        {"action": "remove_authors_as_spam", "_selected_action": [c.pk for c in comments]},
+        {
+            "action": "remove_authors_as_spam",
+            "_selected_action": [c.pk for c in comments],
+            "post": "yes",
+        },
         follow=True,
     )
 

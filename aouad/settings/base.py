@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "notifications",
     "demo",
     "privacy",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -205,6 +206,9 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Slugs are made from the English title, the same in both languages.
 MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# How the admin shows curators the times of Season 2 updates (with UTC
+# beside): only the display. Days of tallies and forms' times stay TIME_ZONE's.
+DISPLAY_TIME_ZONE = os.environ.get("DISPLAY_TIME_ZONE", "Asia/Seoul")
 USE_I18N = True
 USE_TZ = True
 
@@ -225,6 +229,10 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Where the takedown page (/takedown/) sends requests to remove content. A
+# reserved domain here, so a development site never names a real mailbox;
+# production requires one.
+TAKEDOWN_EMAIL = os.environ.get("TAKEDOWN_EMAIL", "takedown@example.com")
 # Links in mail are made by the task worker, which has no request to take a
 # host from: this is the site's address as fans reach it.
 # `make run` serves on PORT, so links in mail follow it there.
@@ -336,6 +344,11 @@ COMMENT_REPEAT_WINDOW = datetime.timedelta(minutes=5)
 MODERATION_AUTO_HIDE_REPORTS = int(os.environ.get("MODERATION_AUTO_HIDE_REPORTS", "4"))
 NEW_ACCOUNT_AGE = datetime.timedelta(hours=24)
 NEW_ACCOUNT_MAX_COMMENTS = 10
+# Links in one comment from an account under NEW_ACCOUNT_AGE (discussions.forms):
+# spam comes from fresh accounts, and links are what it sells.
+NEW_ACCOUNT_LINKS_PER_COMMENT = 2
+# Fans one comment's @mentions notify, across its edits (notifications.delivery).
+MENTIONS_PER_COMMENT = 5
 # A vote counts among established fans' once its account is this old and had
 # acted before the concern's latest update (discussions.models.VoteQuerySet).
 ESTABLISHED_ACCOUNT_AGE = datetime.timedelta(days=7)
@@ -352,6 +365,8 @@ RATE_LIMITS = {
     "confirmation-mail": "3/h",
     # Failed log-ins from one address, whatever names they try (spraying).
     "login-failures": "30/h",
+    # Searches from one address (search.views): each one reads every kind of row.
+    "search": "60/m",
 }
 # The proxies (addresses or CIDRs) whose X-Forwarded-For is believed; none
 # by default, so a direct client can never choose its own address. Every
@@ -429,6 +444,10 @@ SESSION_ENGINE = "aouad.sessions"
 # Anonymous visitors get whole pages from the cache (aouad.pagecache); the
 # tally on such a page is at most this many seconds old. 0 caches no page.
 TALLY_FRESH_SECONDS = 1
+
+# An open concern page asks this often (seconds) whether comments were posted
+# or the tally moved (discussions.live); each answer is kept as long as a page.
+LIVE_POLL_SECONDS = 10
 
 # Share cards (discussions.cards) are drawn with these fonts, the first that
 # has a character drawing it: Nanum Gothic has Hangul and Latin (Debian's

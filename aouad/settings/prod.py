@@ -24,6 +24,10 @@ elif ALLOWED_HOSTS[0].startswith(".") or "*" in ALLOWED_HOSTS[0]:
 else:
     SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
 
+# The takedown page must name a mailbox someone reads: the law expects a
+# site that holds what others post to answer removal requests.
+TAKEDOWN_EMAIL = env_required("TAKEDOWN_EMAIL")
+
 # One JSON object a log line, for the log collector.
 if os.environ.get("LOG_FORMAT", "json") == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405

@@ -26,7 +26,7 @@ def replace_once(text, old, new):
     return text.replace(old, new)
 
 
-def site(port, static_dir, nodes, tls_dir=None):
+def site(port, static_dir, nodes, tls_dir=None, cache_dir="/var/cache/nginx"):
     text = SITE.read_text()
     # The :80 server only redirects to https and answers ACME: not here.
     text, count = re.subn(r"server \{\n    listen 80;.*?\n\}\n\n", "", text, flags=re.S)
@@ -51,6 +51,8 @@ def site(port, static_dir, nodes, tls_dir=None):
     if count != 1:
         raise SystemExit(f"{SITE}: the upstream's servers were not found")
     text = replace_once(text, "alias /srv/aouad/staticfiles/;", f"alias {static_dir}/;")
+    # The edge's cache of live answers, with the rest of nginx's files.
+    text = replace_once(text, "/var/cache/nginx/aouad_live", f"{cache_dir}/aouad_live")
     # Not on 443 here: the port stays in the host the nodes see, so the links
     # they build (and the origin the CSRF check expects) carry it.
     text = replace_once(
@@ -72,7 +74,7 @@ def main(out_dir, port, static_dir, *nodes):
     temps = {name: out / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for folder in temps.values():
         folder.mkdir(parents=True, exist_ok=True)
-    (out / "site.conf").write_text(site(port, static_dir, nodes, tls_dir))
+    (out / "site.conf").write_text(site(port, static_dir, nodes, tls_dir, out))
     logs = out.parent / "logs"
     mime = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
     # As root, workers drop to www-data (or nobody), as Debian's nginx does.

@@ -5,11 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from discussions.featuring import feature_article
 from moderation import decisions
+from moderation.models import Rule
 from notifications.delivery import follow_concern
 from tests.browser.test_journeys import log_in
 from tests.factories import (
     age_account,
+    make_article,
     make_comment,
     make_concern,
     make_moderator,
@@ -30,6 +33,14 @@ PAGES = [
     "/accounts/login/",
     "/notifications/",
     "/moderation/",
+    "/rules/",
+    "/terms/",
+    "/takedown/",
+    "/search/?q=x",
+    "/search/?q=school",
+    "SECOND_ARTICLE",
+    "/fans/a11y_fan/",
+    "/accounts/profile/",
 ]
 
 
@@ -47,10 +58,19 @@ def site(db):
     make_comment(parent=top, body="A reply with a link https://example.com/x")
     make_comment(concern, body="Nam-ra lives", is_spoiler=True, stance="overblown")
     update = make_update(title="Seoul", effects=[(concern, "confirms")])
-    decisions.hide_comments([make_comment(concern, body="spam")], make_moderator())
+    decisions.hide_comments([make_comment(concern, body="spam")], make_moderator(), Rule.SPAM)
     fan = age_account(make_user("a11y_fan"))
     follow_concern(fan, concern)
-    return {"CONCERN": concern.get_absolute_url(), "UPDATE": update.get_absolute_url(), "fan": fan}
+    # A second article, so the home page lists "More articles" after the featured one.
+    feature_article(concern.article)
+    second = make_article(title="How Season 1 ended", author="A. Writer", publication="Fan Weekly")
+    make_concern(second, title="Losses undone", slug="losses-undone")
+    return {
+        "CONCERN": concern.get_absolute_url(),
+        "UPDATE": update.get_absolute_url(),
+        "SECOND_ARTICLE": second.get_absolute_url(),
+        "fan": fan,
+    }
 
 
 def serious_violations(page):
@@ -71,7 +91,7 @@ def serious_violations(page):
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violations(open_page, site, path, scheme):
     page = open_page(color_scheme=scheme, bypass_csp=True)
-    if path in {"/notifications/"}:
+    if path in {"/notifications/", "/accounts/profile/"}:
         log_in(page, site["fan"])
     page.goto(site.get(path, path))
     for details in page.locator("details").all():

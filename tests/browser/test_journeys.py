@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from discussions.models import Comment, Vote
-from moderation.models import Report
+from moderation.models import Report, Rule
 from news.models import SeasonUpdate
 from tests.factories import (
     PASSWORD,
@@ -117,6 +117,7 @@ def test_moderator_hides_a_reported_comment_and_it_leaves_the_page(open_page, co
         "input[name=_selected_action]"
     ).check()
     admin.locator("select[name=action]").select_option("hide_comments")
+    admin.locator("select[name=rule]").select_option(Rule.RESPECT)
     admin.get_by_role("button", name="Run").click()
     expect(admin.locator(".messagelist")).to_contain_text("1 comment hidden.")
 

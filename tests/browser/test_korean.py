@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from moderation import decisions
+from moderation.models import Rule
 from notifications.delivery import follow_concern
 from tests.browser.test_journeys import log_in
 from tests.factories import (
@@ -35,7 +36,7 @@ def site(db):
     make_comment(concern, author=fan, body="내 의견")
     make_update(title="서울로 간 시즌 2", summary="요약", effects=[(concern, "confirms")])
     follow_concern(fan, concern)
-    decisions.hide_comments([make_comment(concern, body="스팸")], make_moderator())
+    decisions.hide_comments([make_comment(concern, body="스팸")], make_moderator(), Rule.SPAM)
     return {"concern": concern, "fan": fan, "other": other}
 
 

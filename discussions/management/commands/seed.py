@@ -198,7 +198,11 @@ class Command(BaseCommand):
         created, translated = [], []
         article, made = Article.objects.get_or_create(
             slug=ARTICLE["slug"],
-            defaults={k: v for k, v in ARTICLE.items() if k != "slug"},
+            defaults={
+                **{k: v for k, v in ARTICLE.items() if k != "slug"},
+                # The home page opens on it, unless a curator featured another first.
+                "featured": not Article.objects.filter(featured=True).exists(),
+            },
         )
         if made:
             created.append(f"article {article.slug}")
