@@ -1,6 +1,7 @@
 """Production: the default for wsgi/asgi. It refuses to start without its variables."""
 
 import os
+from urllib.parse import urlsplit
 
 from .base import *  # noqa: F403
 from .base import MAILERS, env_bool, env_required, redis_cache, smtp_options
@@ -25,8 +26,13 @@ else:
     SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
 
 # The takedown page must name a mailbox someone reads: the law expects a
-# site that holds what others post to answer removal requests.
-TAKEDOWN_EMAIL = env_required("TAKEDOWN_EMAIL")
+# site that holds what others post to answer removal requests. Unless set,
+# the site's abuse@ mailbox, which RFC 2142 reserves for this on every
+# domain; a default rather than a refusal to start, so that machines
+# deployed before the page existed come up with this release.
+TAKEDOWN_EMAIL = os.environ.get("TAKEDOWN_EMAIL", "").strip() or (
+    f"abuse@{urlsplit(SITE_URL).hostname}"
+)
 
 # One JSON object a log line, for the log collector.
 if os.environ.get("LOG_FORMAT", "json") == "json":
