@@ -43,6 +43,9 @@ def confirm(model_admin, request, queryset, *, title, consequences, names=(), re
     """
     if request.POST.get(CONFIRMED) == "yes":
         return None
+    if not names and refused:
+        # Nothing would be done: the action goes on only to say whom it may not touch.
+        return None
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title,

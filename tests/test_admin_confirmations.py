@@ -61,11 +61,11 @@ def test_spam_removal_confirmation_says_what_will_happen(moderator_client, spam)
     assert "spammer" in html
 
 
-def test_spam_removal_confirmation_names_the_staff_it_leaves_alone(moderator_client, concern):
+def test_spam_removal_confirmation_names_the_staff_it_leaves_alone(moderator_client, concern, spam):
     staff = make_comment(concern, author=make_moderator("mod_lee"))
-    html = remove(moderator_client, [staff]).text
+    html = remove(moderator_client, [staff, spam[0]]).text
     assert "mod_lee" in html
-    assert "0 fans will be suspended permanently." in html
+    assert "1 fan will be suspended permanently." in html
 
 
 def test_spam_removal_confirmation_carries_the_selection(moderator_client, spam):
@@ -113,4 +113,16 @@ def test_a_fan_cannot_confirm_for_a_moderator(client, spam):
     response = remove(client, spam[:1], post="yes")
     assert response.status_code == 302
     assert "login" in response.url
+    assert not Suspension.objects.exists()
+
+
+def test_spam_removal_of_staff_alone_asks_nothing_and_says_why(moderator_client, concern):
+    staff_comment = make_comment(concern, author=make_moderator("other_mod"))
+    response = moderator_client.post(
+        COMMENTS,
+        {"action": "remove_authors_as_spam", "_selected_action": [staff_comment.pk]},
+        follow=True,
+    )
+    assert "Remove these fans as spammers?" not in response.text
+    assert "Not removed: other_mod." in response.text
     assert not Suspension.objects.exists()
