@@ -8,6 +8,7 @@ from outbox.mail import QueuedMail
 
 from .addresses import client_address
 from .redirects import same_site_path
+from .second_factor import has_second_factor
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -31,3 +32,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         return client_address(request)
+
+    def get_reauthentication_methods(self, user):
+        """An account with a second factor re-authenticates with it, never by password alone.
+
+        allauth offers the password first, and its page for it records a
+        re-authentication that opens its second-factor pages; leaving only
+        the code means the password page sends such an account on to it.
+        """
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and has_second_factor(user):
+            return [method for method in methods if method["id"].startswith("mfa_")]
+        return methods

@@ -2,13 +2,16 @@ import re
 import unicodedata
 
 from allauth.account import forms as allauth_forms
+from allauth.core import context as allauth_context
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import second_factor
 from .models import User
 from .profiles import PROFILE_FIELDS
 
@@ -46,21 +49,6 @@ class LoginForm(allauth_forms.LoginForm):
         self.fields["login"].widget.attrs.update(
             {"autocomplete": "username", "maxlength": LOGIN_MAX_LENGTH}
         )
-
-
-class AdminLoginForm(AdminAuthenticationForm):
-    """The admin's log-in, refusing a username longer than any account's before authenticate().
-
-    AuthenticationForm sets the field's max_length after building it, so the
-    limit reached only the HTML: a longer username went on to authenticate()
-    and django-axes, which logs it in a 255-character column that PostgreSQL
-    enforces (a 500). NUL bytes never get that far: every CharField refuses them.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["username"]
-        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class SignupForm(allauth_forms.SignupForm):
@@ -166,3 +154,59 @@ class ProfileForm(forms.ModelForm):
                 code="control_characters",
             )
         return BLANK_LINES.sub("\n\n", "\n".join(line.rstrip() for line in bio.split("\n")))
+
+
+class CodeLimitMixin:
+    """Wrong codes count against the account, as wrong passwords do against a name.
+
+    The attacker this guards against already has the password, so the count
+    is per account, not per address: `second-factor-failures` in RATE_LIMITS.
+    """
+
+    def clean_code(self):
+        refusal = second_factor.refuse_while_locked(self.user)
+        if refusal:
+            raise forms.ValidationError(refusal, code="rate_limited")
+        try:
+            return super().clean_code()
+        except forms.ValidationError:
+            second_factor.count_wrong_code(self.user)
+            raise
+
+
+class AuthenticateForm(CodeLimitMixin, mfa_forms.AuthenticateForm):
+    """The code asked at log-in."""
+
+
+class ReauthenticateForm(CodeLimitMixin, mfa_forms.ReauthenticateForm):
+    """The code asked again before the second-factor pages and the admin."""
+
+
+class ActivateSecondFactorForm(CodeLimitMixin, totp_forms.ActivateTOTPForm):
+    """Adding an authenticator app; the first one also needs the code mailed to the account."""
+
+    mailed_code = forms.CharField(
+        label=_("Code from the email we sent you"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    field_order = ["mailed_code", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not second_factor.needs_mailed_code(self.user):
+            del self.fields["mailed_code"]
+        else:
+            address = getattr(allauth_context.request, "enrolment_address", None)
+            if address:
+                self.fields["mailed_code"].help_text = _("We sent it to %(address)s.") % {
+                    "address": address
+                }
+
+    def clean_mailed_code(self):
+        error = second_factor.check_enrolment_code(
+            allauth_context.request, self.user, self.cleaned_data["mailed_code"]
+        )
+        if error:
+            raise forms.ValidationError(error, code="mailed_code")
+        return self.cleaned_data["mailed_code"]

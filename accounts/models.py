@@ -118,6 +118,11 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    # True on the request's user when staff signed in without their second
+    # factor (accounts.second_factor); never stored. Such staff are fans for
+    # every permission until they enter a code.
+    second_factor_pending = False
+
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("user")
@@ -144,6 +149,19 @@ class User(AbstractUser):
     def get_absolute_url(self):
         # The profile page lists what the fan wrote, so discussions serves it.
         return reverse("discussions:fan-profile", kwargs={"username": self.username})
+
+    def has_perm(self, perm, obj=None):
+        # Superusers hold every permission in Django's own check, so the
+        # pending second factor is asked before it.
+        return not self.second_factor_pending and super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label):
+        return not self.second_factor_pending and super().has_module_perms(app_label)
+
+    @property
+    def acts_as_staff(self):
+        """Whether the admin opens: active staff who used their second factor where it is asked."""
+        return self.is_active and self.is_staff and not self.second_factor_pending
 
     @property
     def public_name(self):

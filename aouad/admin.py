@@ -5,14 +5,17 @@ from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import DataError, connection
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import AdminLoginForm
-from accounts.limits import refuse_password_spraying
+from accounts.redirects import same_site_path
+from accounts.second_factor import codes_to_renew
 from moderation.bursts import BurstReport, burst_on, may_watch_bursts
 from moderation.models import ReportedComment
 
@@ -138,7 +141,6 @@ class FearCheckAdminSite(admin.AdminSite):
     site_title = _("Season 2 fears admin")
     index_title = _("Curation and moderation")
     index_template = "admin/site_index.html"
-    login_form = AdminLoginForm
 
     def get_urls(self):
         return [
@@ -158,20 +160,30 @@ class FearCheckAdminSite(admin.AdminSite):
         return TemplateResponse(request, "admin/vote_bursts.html", context)
 
     def index(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            # Codes made before the code was asked on every path may have been seen.
+            "renew_codes": codes_to_renew(request.user),
+        }
         # Moderators see a link to the bursts, and an alert while one is on.
         if may_watch_bursts(request.user):
-            extra_context = {
-                **(extra_context or {}),
-                "watches_bursts": True,
-                "burst_on": burst_on(),
-            }
+            extra_context |= {"watches_bursts": True, "burst_on": burst_on()}
         return super().index(request, extra_context)
 
     def login(self, request, extra_context=None):
-        # The same refusal of an address spraying passwords as the site's log-in.
-        if request.method == "POST":
-            refuse_password_spraying(request)
-        return super().login(request, extra_context)
+        """The admin has no log-in of its own: the site's asks for the second factor.
+
+        Django's page took a password alone, so it answered every request,
+        GET or POST, with a way round the code.
+        """
+        target = same_site_path(request, request.GET.get(REDIRECT_FIELD_NAME, "")) or reverse(
+            "admin:index"
+        )
+        return redirect(f"{reverse('accounts:login')}?{urlencode({REDIRECT_FIELD_NAME: target})}")
+
+    def has_permission(self, request):
+        # Staff who signed in without their second factor are fans here too.
+        return request.user.is_authenticated and request.user.acts_as_staff
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

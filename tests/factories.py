@@ -105,6 +105,14 @@ def make_update(effects=(), **fields):
     return update
 
 
+def with_confirmed_address(user):
+    """Give the account a confirmed address, as a fan who followed the link has."""
+    user.email = user.email or f"{user.username}@example.com"
+    user.save(update_fields=["email"])
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
 def make_moderator(username=None):
     return _with_role(make_staff(username), "Moderators")
 

@@ -146,10 +146,3 @@ def test_the_spraying_refusal_ends_with_its_hour(settings, clock):
     spray([f"fan{n}" for n in range(5)])
     clock.advance(3601)
     assert spray(["fan9"])[0].status_code == 200
-
-
-@pytest.mark.django_db
-def test_the_admin_log_in_counts_and_refuses_spraying_too(settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login-failures": "5/h"}
-    answers = spray([f"fan{n}" for n in range(6)], path="/admin/login/")
-    assert answers[-1].status_code == 429

@@ -782,6 +782,22 @@ def searches_row(text):
     }
 
 
+def second_factor_row(text):
+    wrong, rest = said(
+        rf"{COUNT} wrong codes \(.+?\) lock that account's codes for {SPAN}", text
+    ).groups()
+    return {
+        "RATE_LIMITS['second-factor-failures']": (
+            (count(wrong), span(rest)),
+            setting_rate("second-factor-failures"),
+        ),
+        "RATE_LIMITS['second-factor-mail']": (
+            printed_rate(text, "per account"),
+            setting_rate("second-factor-mail"),
+        ),
+    }
+
+
 LIMIT_ROWS = {
     "comments": comments_row,
     "links": links_row,
@@ -792,6 +808,7 @@ LIMIT_ROWS = {
     "reports": reports_row,
     "searches": searches_row,
     "log-in": login_row,
+    "second-factor codes": second_factor_row,
 }
 
 

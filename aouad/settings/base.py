@@ -365,6 +365,11 @@ RATE_LIMITS = {
     "confirmation-mail": "3/h",
     # Failed log-ins from one address, whatever names they try (spraying).
     "login-failures": "30/h",
+    # Wrong codes from a second factor, per account: whoever types them has
+    # the password already (accounts.second_factor).
+    "second-factor-failures": "5/15m",
+    # Codes mailed before a first enrolment, per account.
+    "second-factor-mail": "5/h",
     # Searches from one address (search.views): each one reads every kind of row.
     "search": "60/m",
 }
@@ -410,10 +415,16 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = _("[Season 2 Fear Check] ")
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "signup": None}
 
 # Two-factor (allauth.mfa): an authenticator app with recovery codes. Fans may
-# enrol; with STAFF_REQUIRE_2FA, staff must, and must have used it in this
-# session, before the admin opens (accounts.middleware). On under production
-# settings; off by default here so the local staff path stays short.
+# enrol; with STAFF_REQUIRE_2FA, staff must, and are fans for every staff-only
+# read and act until they have used it in this session (accounts.second_factor).
+# On under production settings; off by default here so the local staff path
+# stays short.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "accounts.forms.AuthenticateForm",
+    "reauthenticate": "accounts.forms.ReauthenticateForm",
+    "activate_totp": "accounts.forms.ActivateSecondFactorForm",
+}
 MFA_TOTP_ISSUER = "Season 2 Fear Check"
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
 

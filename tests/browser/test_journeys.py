@@ -48,10 +48,10 @@ def sign_up(page, username):
 
 
 def log_in(page, user, path="/accounts/login/", button="Log in"):
+    # The admin's log-in page sends staff on to the site's, which takes a
+    # username or email ("login").
     page.goto(path)
-    # The site's log-in takes a username or email ("login"); the admin's a username.
-    name = "#id_login" if path.startswith("/accounts/") else "#id_username"
-    page.locator(name).fill(user.username)
+    page.locator("#id_login").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form, #content form").get_by_role("button", name=button).click()
 
