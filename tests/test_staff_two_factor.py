@@ -87,9 +87,7 @@ def enrol(client, user):
     page = client.get(ACTIVATE)
     assert page.status_code == 200
     secret = page.context["form"].secret
-    done = client.post(
-        ACTIVATE, {"mailed_code": mailed_code(user.email), "code": code_for(secret)}
-    )
+    done = client.post(ACTIVATE, {"mailed_code": mailed_code(user.email), "code": code_for(secret)})
     assert done.status_code == 302, done.content.decode()[-2000:]
     return secret
 
@@ -527,7 +525,7 @@ def test_staff_are_asked_to_make_new_codes_after_the_release(required):
     assert "Make new recovery codes" in client.get("/admin/").text
 
 
-def test_new_codes_end_the_request(required):
+def test_making_new_codes_ends_the_request_for_them(required):
     moderator = make_moderator("mod_min")
     secret = enrolled(moderator)
     flag_codes_as_the_migration_does()
@@ -542,3 +540,36 @@ def test_fans_codes_are_left_alone():
     enrolled(fan)
     flag_codes_as_the_migration_does()
     assert "renew" not in recovery_codes_of(fan).data
+
+
+# Hostile input on the new fields is a form error, never a 5xx.
+
+HOSTILE_CODES = [
+    "\x00",
+    "1" * 10_000,
+    "١٢٣٤٥٦٧٨",
+    "12345678\x00",
+    "{{ 7*7 }}",
+    "' OR 1=1--",
+    " 1234 5678 ",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_CODES)
+def test_hostile_set_up_codes_are_refused_with_a_message(required, value):
+    moderator = with_confirmed_address(make_moderator("mod_min"))
+    client = logged_in(moderator)
+    client.post(REAUTH_BY_PASSWORD, {"password": PASSWORD})
+    client.get(ACTIVATE)
+    answer = client.post(ACTIVATE, {"mailed_code": value, "code": value})
+    assert answer.status_code == 200
+    assert not Authenticator.objects.filter(user=moderator).exists()
+
+
+@pytest.mark.parametrize("value", HOSTILE_CODES)
+def test_hostile_codes_when_asked_again_are_refused_with_a_message(required, value):
+    fan = make_user("holder")
+    secret = enrolled(fan)
+    client = logged_in(fan, secret)
+    age_authentications(client)
+    assert client.post(REAUTH_BY_CODE, {"code": value}).status_code == 200
