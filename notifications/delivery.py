@@ -213,6 +213,18 @@ def mail_reply(notification):
     mail_notification.enqueue(notification.pk)
 
 
+def withhold_removed(notifications):
+    """Mark those whose comment has left the site as never to be mailed; return how many.
+
+    For mail that falls due (at once, or in the digest) after a reply or
+    mention was hidden, held for review or deleted, or its author left: it
+    is not sent then, nor later should the comment come back. News that is
+    not public is only left waiting, not marked: an update taken back or
+    moved to a later time is mailed if it goes public again.
+    """
+    return notifications.unmailed().of_removed_comments().update(withheld_at=timezone.now())
+
+
 def mark_read(notifications):
     """Mark these notifications read, those not read already; return how many."""
     return notifications.unread().update(read_at=timezone.now())
