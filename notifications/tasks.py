@@ -4,7 +4,8 @@ A reply is mailed as soon as it is committed; news when its publication time
 comes (queued then by the publishing signal); digests once a day. Each task
 reads the fan's choice again when it runs, and marks what it queued
 (`Notification.mailed_at`), so nothing is mailed twice. Each mails only what
-a page would show the fan as it runs (`NotificationQuerySet.visible_now`).
+a page would show the fan as it runs (`NotificationQuerySet.visible_now`),
+and the outbox builds the message again before every try (`mail.as_now`).
 """
 
 import datetime

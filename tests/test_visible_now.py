@@ -22,7 +22,7 @@ from tests.factories import (
     make_update,
     make_user,
 )
-from tests.mailbox import outbox, run_worker
+from tests.mailbox import SEND, outbox, run_worker, time_passes
 
 on_commit_now = mock.patch("django.db.transaction.on_commit", lambda fn, **kw: fn())
 
@@ -187,6 +187,46 @@ def test_a_reply_whose_author_deleted_their_account_is_left_out_of_the_digest(co
     assert "Kept below the thread." not in mailed_text()
 
 
+# --- mail already written, sent later -------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_reply_hidden_while_its_mail_waits_for_a_retry_is_not_sent(concern):
+    fan = make_reader()
+    reply = make_reply_to(fan, concern, body="Something vile.")
+    with mock.patch(SEND, side_effect=ConnectionRefusedError):
+        run_worker()
+    hide(reply)
+    time_passes()
+    assert outbox() == []
+
+
+@pytest.mark.django_db
+def test_a_digest_retried_after_a_reply_is_hidden_goes_without_it(concern):
+    fan = make_reader(replies=MailFrequency.DIGEST)
+    vile = make_reply_to(fan, concern, body="Something vile.")
+    make_reply_to(fan, concern, body="A fair point.")
+    send_digests.call()
+    with mock.patch(SEND, side_effect=ConnectionRefusedError):
+        run_worker()
+    hide(vile)
+    time_passes()
+    (message,) = outbox()
+    assert "A fair point." in message.body
+    assert "Something vile." not in message.body
+
+
+@pytest.mark.django_db
+def test_a_retry_goes_only_to_an_address_still_confirmed(concern):
+    fan = make_reader()
+    make_reply_to(fan, concern)
+    with mock.patch(SEND, side_effect=ConnectionRefusedError):
+        run_worker()
+    fan.emailaddress_set.update(verified=False)
+    time_passes()
+    assert outbox() == []
+
+
 # --- news taken back ------------------------------------------------------------------------
 
 
@@ -264,3 +304,12 @@ def test_news_moved_to_a_later_time_is_in_the_first_digest_after_it_is_public(co
         send_digests.call()
         (message,) = outbox()
     assert "Filming stopped." in message.body
+
+
+@pytest.mark.django_db
+def test_news_taken_back_after_its_mail_was_written_is_not_sent(concern):
+    fan = make_reader()
+    update = news_for(fan, concern, summary="Filming stopped.")
+    send_digests.call()
+    unpublish_update(update)
+    assert outbox() == []
