@@ -85,6 +85,12 @@ class NotificationQuerySet(models.QuerySet):
             wants |= Q(kind=kind) & chosen
         return self.unread().unmailed().filter(wants, created_at__gte=since)
 
+    def mentions_by(self, author, since):
+        """Mentions of fans in `author`'s comments made since then, however the comments are now."""
+        return self.filter(
+            kind=NotificationKind.MENTION, comment__author=author, created_at__gte=since
+        )
+
 
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("Reply to your comment")
