@@ -11,6 +11,7 @@ def unread_notifications(request):
 
     def count():
         deliver_update_notifications_lately(user)
-        return user.notifications.unread().count()
+        # What the list would show: a hidden reply or news taken back is not news.
+        return user.notifications.visible_now().unread().count()
 
     return {"unread_notifications": SimpleLazyObject(count)}

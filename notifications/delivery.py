@@ -1,5 +1,8 @@
 """Following concerns and telling fans what happened since."""
 
+import datetime
+from collections import Counter
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -102,7 +105,9 @@ def notify_mentions(comment, mentioned):
     told twice of one comment, whether as a mention or already as the reply's
     parent author, so an edit tells only the newly mentioned; and never the
     author, a suspended fan, or one who muted the author. At most
-    MENTIONS_PER_COMMENT fans in all hear of one comment's mentions.
+    MENTIONS_PER_COMMENT fans in all hear of one comment's mentions, and one
+    fan hears of one author's mentions at most MENTIONS_OF_A_FAN_PER_HOUR
+    times an hour. A mention not told stays in the comment, a link as ever.
     """
     if comment.author_id is None or not mentioned:
         return
@@ -115,10 +120,21 @@ def notify_mentions(comment, mentioned):
         .filter(muter__in=[fan.pk for fan in mentioned])
         .values_list("muter_id", flat=True)
     )
+    # Counted from the notifications themselves, not the cache's counters: a
+    # fan hounded by mentions is spared even while Redis is down.
+    told_lately = Counter(
+        Notification.objects.mentions_by(
+            comment.author_id, since=timezone.now() - datetime.timedelta(hours=1)
+        )
+        .filter(recipient__in=[fan.pk for fan in mentioned])
+        .values_list("recipient_id", flat=True)
+    )
     for fan in mentioned:
         if room <= 0:
             return
         if fan.pk in told or fan.pk in muting or fan.pk == comment.author_id:
+            continue
+        if told_lately[fan.pk] >= settings.MENTIONS_OF_A_FAN_PER_HOUR:
             continue
         if fan.active_suspension() is not None:
             continue
@@ -211,6 +227,18 @@ def mail_reply(notification):
     from .tasks import mail_notification
 
     mail_notification.enqueue(notification.pk)
+
+
+def withhold_removed(notifications):
+    """Mark those whose comment has left the site as never to be mailed; return how many.
+
+    For mail that falls due (at once, or in the digest) after a reply or
+    mention was hidden, held for review or deleted, or its author left: it
+    is not sent then, nor later should the comment come back. News that is
+    not public is only left waiting, not marked: an update taken back or
+    moved to a later time is mailed if it goes public again.
+    """
+    return notifications.unmailed().of_removed_comments().update(withheld_at=timezone.now())
 
 
 def mark_read(notifications):

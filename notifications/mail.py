@@ -15,9 +15,11 @@ from django.utils import translation
 
 from outbox.mail import QueuedMail
 
-from .models import MailPreference, NotificationKind
+from .models import MailPreference, Notification, NotificationKind
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# What the outbox calls to make a notification's mail again before each try.
+AS_NOW = "notifications.mail.as_now"
 
 
 def unsubscribe_token(user, kinds):
@@ -119,21 +121,50 @@ def item(notification):
 
 
 def one_notification(notification, address):
-    return compose(
+    message = compose(
         notification.recipient,
         address,
         notification.kind,
         [notification.kind],
         lambda: {"item": item(notification)},
     )
+    message.rebuild = (AS_NOW, [[notification.pk], False])
+    return message
 
 
 def digest(user, address, notifications):
     kinds = sorted({notification.kind for notification in notifications})
-    return compose(
+    message = compose(
         user,
         address,
         "digest",
         kinds,
         lambda: {"items": [item(notification) for notification in notifications]},
     )
+    message.rebuild = (AS_NOW, [[notification.pk for notification in notifications], True])
+    return message
+
+
+def as_now(notification_ids, is_digest):
+    """The mail about these notifications as it would be made now; None when none may go.
+
+    The outbox asks before each try (outbox.mail.QueuedMail.rebuild): a try
+    may come hours after the mail was written, and only what a page would
+    show the fan then goes, to the address confirmed then. A digest loses
+    what left the site meanwhile and goes with the rest.
+    """
+    notifications = list(
+        Notification.objects.filter(pk__in=notification_ids)
+        .visible_now()
+        .select_related("recipient__mail_preference", "concern", "comment__author", "update")
+        .order_by("created_at", "pk")
+    )
+    if not notifications:
+        return None
+    recipient = notifications[0].recipient
+    address = address_of(recipient)
+    if address is None:
+        return None
+    if is_digest:
+        return digest(recipient, address, notifications)
+    return one_notification(notifications[0], address)

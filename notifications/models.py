@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from news.models import SeasonUpdate
 
 
 class Follow(models.Model):
@@ -43,6 +45,35 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def unmailed(self):
+        """Neither mailed nor withheld from mail: mail about them may still be due."""
+        return self.filter(mailed_at__isnull=True, withheld_at__isnull=True)
+
+    def visible_now(self):
+        """Those whose subject a page would show the fan now: all that is listed, counted or mailed.
+
+        A reply or mention counts while its comment is visible and its author
+        still has an account; news while its update is public (not a draft
+        again, nor moved to a later time); a moderator's decision always, as
+        it is about the fan's own comment. Asked when the page, the badge or
+        the mail is made, never when the notification was, so a comment
+        hidden or an update taken back since leaves them all at once.
+        """
+        return self.filter(self._visible())
+
+    def of_removed_comments(self):
+        """Replies and mentions whose comment pages no longer show (see visible_now)."""
+        return self.filter(comment__isnull=False).exclude(self._visible())
+
+    def _visible(self):
+        # The rules are the owning apps' own querysets: news's published(),
+        # and discussions' visible() reached through the foreign key, since
+        # notifications may not import discussions (docs/architecture.md).
+        comments = self.model._meta.get_field("comment").related_model.objects
+        shown_comment = comments.visible().filter(pk=OuterRef("comment_id"), author__isnull=False)
+        public_update = SeasonUpdate.objects.published().filter(pk=OuterRef("update_id"))
+        return Q(kind=NotificationKind.MODERATION) | Exists(shown_comment) | Exists(public_update)
+
     def for_digest(self, since):
         """Unread, unmailed notifications since `since` whose kind the fan wants in a digest."""
         digest = MailFrequency.DIGEST
@@ -52,7 +83,13 @@ class NotificationQuerySet(models.QuerySet):
             if MailPreference.DEFAULTS[kind] == digest:
                 chosen |= Q(recipient__mail_preference__isnull=True)
             wants |= Q(kind=kind) & chosen
-        return self.unread().filter(wants, mailed_at__isnull=True, created_at__gte=since)
+        return self.unread().unmailed().filter(wants, created_at__gte=since)
+
+    def mentions_by(self, author, since):
+        """Mentions of fans in `author`'s comments made since then, however the comments are now."""
+        return self.filter(
+            kind=NotificationKind.MENTION, comment__author=author, created_at__gte=since
+        )
 
 
 class NotificationKind(models.TextChoices):
@@ -113,6 +150,14 @@ class Notification(models.Model):
         null=True,
         blank=True,
         help_text=_("When it was queued for mail, alone or in a digest; never twice."),
+    )
+    withheld_at = models.DateTimeField(
+        _("withheld from mail"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When its mail was due but not sent: the comment it tells of had left the site."
+        ),
     )
 
     objects = NotificationQuerySet.as_manager()

@@ -3,7 +3,9 @@
 A reply is mailed as soon as it is committed; news when its publication time
 comes (queued then by the publishing signal); digests once a day. Each task
 reads the fan's choice again when it runs, and marks what it queued
-(`Notification.mailed_at`), so nothing is mailed twice.
+(`Notification.mailed_at`), so nothing is mailed twice. Each mails only what
+a page would show the fan as it runs (`NotificationQuerySet.visible_now`),
+and the outbox builds the message again before every try (`mail.as_now`).
 """
 
 import datetime
@@ -17,7 +19,7 @@ from news.models import SeasonUpdate
 from outbox.schedule import again_tomorrow
 
 from . import mail
-from .delivery import deliver_update
+from .delivery import deliver_update, withhold_removed
 from .models import MailFrequency, MailPreference, Notification
 
 # A digest reaches back this far, so news from before a fan confirmed their
@@ -28,7 +30,7 @@ DIGEST_REACH = datetime.timedelta(days=7)
 def _mail_at_once(notifications):
     wanted = [
         notification
-        for notification in notifications.select_related(
+        for notification in notifications.unmailed().select_related(
             "recipient__mail_preference", "concern", "comment__author", "update"
         )
         if MailPreference.of(notification.recipient).frequency(notification.kind)
@@ -42,12 +44,14 @@ def _mail_at_once(notifications):
         if address is None:
             continue
         with transaction.atomic():
-            claimed = Notification.objects.filter(
-                pk=notification.pk, mailed_at__isnull=True
-            ).update(mailed_at=timezone.now())
-            if claimed:
+            one = Notification.objects.filter(pk=notification.pk)
+            # Claimed only while a page would show it: a comment hidden or
+            # deleted since it was made is withheld, news taken back waits.
+            if one.unmailed().visible_now().update(mailed_at=timezone.now()):
                 mail.one_notification(notification, address).send()
                 sent += 1
+            else:
+                withhold_removed(one)
     return sent
 
 
@@ -81,8 +85,12 @@ def send_digests():
     now = timezone.now()
     for update in SeasonUpdate.objects.published().filter(published_at__gte=now - DIGEST_REACH):
         deliver_update(update)
+    due = Notification.objects.for_digest(since=now - DIGEST_REACH)
+    # What left the site since it was made is not told: a removed comment's
+    # notification is marked so, news taken back waits until it is public.
+    withhold_removed(due)
     pending = list(
-        Notification.objects.for_digest(since=now - DIGEST_REACH)
+        due.visible_now()
         .select_related("recipient__mail_preference", "concern", "comment__author", "update")
         .order_by("recipient_id", "created_at", "pk")
     )

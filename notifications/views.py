@@ -18,9 +18,9 @@ PAGE_SIZE = 30
 
 @login_required
 def notification_list(request):
-    """List the fan's notifications, newest first."""
+    """List the fan's notifications, newest first: those about what a page would show them now."""
     deliver_update_notifications(request.user)
-    notifications = request.user.notifications.select_related(
+    notifications = request.user.notifications.visible_now().select_related(
         "concern", "comment__author", "comment__concern", "update", "event"
     )
     page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -31,7 +31,7 @@ def notification_list(request):
 @require_POST
 def read(request, pk):
     """Mark one notification read and go to what it is about."""
-    mine = request.user.notifications.filter(pk=pk)
+    mine = request.user.notifications.visible_now().filter(pk=pk)
     notification = get_object_or_404(mine.select_related("comment__concern", "update", "event"))
     mark_read(mine)
     return redirect(notification.target_url())
@@ -41,7 +41,8 @@ def read(request, pk):
 @require_POST
 def read_all(request):
     """Mark every notification read."""
-    count = mark_read(request.user.notifications.all())
+    # Only what the list shows: news taken back comes again unread if it is published again.
+    count = mark_read(request.user.notifications.visible_now())
     messages.success(request, _("All caught up.") if count else _("Nothing new to mark."))
     return redirect("notifications:list")
 

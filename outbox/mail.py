@@ -5,7 +5,9 @@ the action's own transaction, so it is sent if and only if the action holds.
 The worker sends it; a send that fails for a reason that may pass (SMTP down,
 a timeout, a 4xx answer) is queued again for later (`MAIL_RETRY_DELAYS`),
 since the database queue has no retries of its own. A recipient the server
-refuses outright (a 5xx answer for the address) is not tried again.
+refuses outright (a 5xx answer for the address) is not tried again. A
+message that can be made again (`QueuedMail.rebuild`) is, before each try,
+so it says what holds when it leaves, or does not leave.
 """
 
 import email.policy
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
@@ -25,11 +28,13 @@ class Outcome:
     SENT = "sent"
     RETRYING = "retrying"
     REFUSED = "refused"
+    # Its rebuild said it should no longer go (QueuedMail.rebuild).
+    WITHDRAWN = "withdrawn"
 
 
 def as_data(message):
     """The parts of an EmailMultiAlternatives that the queue keeps (plain JSON)."""
-    return {
+    data = {
         "subject": str(message.subject),
         "body": message.body,
         "html": next(
@@ -39,6 +44,10 @@ def as_data(message):
         "to": list(message.to),
         "headers": {str(key): str(value) for key, value in message.extra_headers.items()},
     }
+    rebuild = getattr(message, "rebuild", None)
+    if rebuild is not None:
+        data["rebuild"] = list(rebuild)
+    return data
 
 
 class Mail(EmailMultiAlternatives):
@@ -91,7 +100,17 @@ def send_later(message):
 
 
 class QueuedMail(EmailMultiAlternatives):
-    """A message whose send() queues it for the worker instead of calling SMTP."""
+    """A message whose send() queues it for the worker instead of calling SMTP.
+
+    `rebuild`, when set, is (dotted path, [arguments]) of a function that
+    makes the message again as it should go now, or returns None when it
+    should not go at all: the worker calls it before every try, since a try
+    may come hours after the message was written (a notification's comment
+    hidden meanwhile). A path, not a function: the queue keeps only data,
+    and outbox may not import the apps above it that write such messages.
+    """
+
+    rebuild = None
 
     @classmethod
     def from_message(cls, message):
@@ -118,9 +137,21 @@ def _refused_for_good(error):
     )
 
 
+def _as_now(message):
+    """The message as its `rebuild` makes it now, or None when it should no longer go."""
+    if not message.get("rebuild"):
+        return message
+    path, args = message["rebuild"]
+    fresh = import_string(path)(*args)
+    return None if fresh is None else as_data(fresh)
+
+
 @task()
 def deliver(message, attempt=1):
     """Send one queued message; on a passing failure, queue it again for later."""
+    message = _as_now(message)
+    if message is None:
+        return Outcome.WITHDRAWN
     try:
         as_message(message).send()
     except (OSError, smtplib.SMTPException) as error:

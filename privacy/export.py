@@ -100,6 +100,7 @@ def fan_data(user):
                 "created_at",
                 "read_at",
                 "mailed_at",
+                "withheld_at",
             )
         ),
         # Whom the fan muted; who muted them is those fans' own business.

@@ -1,6 +1,7 @@
 """Small helpers that make rows for tests."""
 
 import itertools
+from unittest import mock
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group, Permission
@@ -11,10 +12,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import ensure_role
+from discussions.authoring import post_comment
 from discussions.models import Article, Comment, Concern
 from discussions.voting import cast_vote
 from moderation.models import Suspension
 from news.models import SeasonUpdate, UpdateEffect
+from notifications.models import MailPreference
 
 _seq = itertools.count(1)
 PASSWORD = "zombie-proof-passphrase-42"
@@ -154,3 +157,21 @@ def count_queries(client, url):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     return counts
+
+
+def make_reader(username="cheongsan", language=None, **preference):
+    """A fan with a confirmed address, and mail preferences when given."""
+    fan = make_user(username, email=f"{username}@example.com")
+    EmailAddress.objects.create(user=fan, email=fan.email, primary=True, verified=True)
+    if language or preference:
+        MailPreference.objects.create(user=fan, language=language or "en", **preference)
+    return fan
+
+
+def make_reply_to(fan, concern, **fields):
+    """Another fan's reply to a comment of fan's, posted (and notified) as the site does."""
+    mine = make_comment(concern=concern, author=fan, body="Mine.")
+    with mock.patch("django.db.transaction.on_commit", lambda fn, **kw: fn()):
+        return post_comment(
+            make_user(), concern, fields.pop("body", "An answer."), parent=mine, **fields
+        )

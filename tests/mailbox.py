@@ -4,8 +4,13 @@ from unittest import mock
 
 from django.core import mail
 from django.core.management import call_command
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 WORKER = "django_tasks_db.management.commands.db_worker"
+# What the worker calls to hand a message to the mail backend: patched to fail a send.
+SEND = "django.core.mail.EmailMessage.send"
 
 
 def run_worker():
@@ -20,3 +25,8 @@ def outbox():
     """The test outbox once the worker has sent what is queued."""
     run_worker()
     return mail.outbox
+
+
+def time_passes():
+    """Make every waiting task due now, as if its run_after had come."""
+    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from discussions.authoring import post_comment
 from news.publishing import publish_update
 from notifications.delivery import deliver_update_notifications, follow_concern
 from notifications.mail import unsubscribe_token
@@ -25,27 +24,8 @@ from notifications.models import MailFrequency, MailPreference, Notification
 from notifications.tasks import send_digests
 from outbox import schedule
 from outbox.mail import deliver
-from tests.factories import make_comment, make_update, make_user, signup_form
-from tests.mailbox import outbox, run_worker
-
-SEND = "django.core.mail.EmailMessage.send"
-
-
-def make_reader(username="cheongsan", language=None, **preference):
-    """A fan with a confirmed address, and mail preferences when given."""
-    fan = make_user(username, email=f"{username}@example.com")
-    EmailAddress.objects.create(user=fan, email=fan.email, primary=True, verified=True)
-    if language or preference:
-        MailPreference.objects.create(user=fan, language=language or "en", **preference)
-    return fan
-
-
-def make_reply_to(fan, concern, **fields):
-    mine = make_comment(concern=concern, author=fan, body="Mine.")
-    with mock.patch("django.db.transaction.on_commit", lambda fn, **kw: fn()):
-        return post_comment(
-            make_user(), concern, fields.pop("body", "An answer."), parent=mine, **fields
-        )
+from tests.factories import make_reader, make_reply_to, make_update, make_user, signup_form
+from tests.mailbox import SEND, outbox, run_worker, time_passes
 
 
 def queue_a_mail():
@@ -59,11 +39,6 @@ def queue_a_mail():
             "headers": {},
         }
     )
-
-
-def time_passes():
-    """Make every waiting task due now, as if its run_after had come."""
-    DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
 
 
 def link_in(message, fragment):

@@ -1,11 +1,14 @@
 """@username in a comment: a link to that fan's profile, and a notification for them."""
 
+import datetime
+import itertools
 from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from accounts.models import Mute
 from discussions.authoring import edit_comment, post_comment
@@ -289,6 +292,90 @@ def test_a_deleted_account_is_no_longer_linked_where_it_was_mentioned(concern):
     comment.refresh_from_db()
     assert 'class="mention"' not in comment.html
     assert "ask @leaving_fan" in comment.html
+
+
+# --- one fan's mentions of another: a few an hour --------------------------------------------
+
+
+TAKES = itertools.count(1)
+
+
+def mention_again_and_again(author, concern, clock, times, name="cheongsan"):
+    """Post `times` comments naming the fan, each far enough apart to pass the comment limits."""
+    comments = []
+    for _ in range(times):
+        clock.advance(60)
+        comments.append(post(author, concern, f"Take {next(TAKES)}, @{name}?"))
+    return comments
+
+
+@pytest.mark.django_db
+def test_the_fourth_mention_in_an_hour_by_one_fan_notifies_nobody(concern, clock):
+    fan, author = make_user("cheongsan"), make_user("troll")
+    *_, fourth = mention_again_and_again(author, concern, clock, 4)
+    assert mentions_of(fan).count() == 3
+    assert not Notification.objects.filter(comment=fourth).exists()
+
+
+@pytest.mark.django_db
+def test_the_fourth_mention_in_an_hour_by_one_fan_is_not_mailed(concern, clock):
+    fan = make_user("cheongsan", email="cheongsan@example.com")
+    EmailAddress.objects.create(user=fan, email=fan.email, primary=True, verified=True)
+    mention_again_and_again(make_user("troll"), concern, clock, 4)
+    assert [message.to for message in outbox()] == [["cheongsan@example.com"]] * 3
+
+
+@pytest.mark.django_db
+def test_a_mention_over_the_limit_still_links_to_the_fan(concern, clock):
+    fan = make_user("cheongsan")
+    *_, fourth = mention_again_and_again(make_user("troll"), concern, clock, 4)
+    assert f'href="{fan.get_absolute_url()}"' in fourth.html
+
+
+@pytest.mark.django_db
+def test_the_mention_limit_is_per_author(concern, clock):
+    fan = make_user("cheongsan")
+    mention_again_and_again(make_user("troll"), concern, clock, 3)
+    post(make_user("onjo"), concern, "@cheongsan what do you think?")
+    assert mentions_of(fan).count() == 4
+
+
+@pytest.mark.django_db
+def test_the_mention_limit_is_per_fan_mentioned(concern, clock):
+    author = make_user("troll")
+    mention_again_and_again(author, concern, clock, 3)
+    onjo = make_user("onjo")
+    clock.advance(60)
+    post(author, concern, "@onjo what do you think?")
+    assert mentions_of(onjo).count() == 1
+
+
+@pytest.mark.django_db
+def test_mentions_notify_again_an_hour_later(concern, clock):
+    fan, author = make_user("cheongsan"), make_user("troll")
+    mention_again_and_again(author, concern, clock, 3)
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+    mention_again_and_again(author, concern, clock, 1)
+    assert mentions_of(fan).count() == 4
+
+
+@pytest.mark.django_db
+def test_an_edit_over_the_limit_notifies_nobody(concern, clock):
+    fan, author = make_user("cheongsan"), make_user("troll")
+    mention_again_and_again(author, concern, clock, 3)
+    clock.advance(60)
+    comment = post(author, concern, "No names here.")
+    with on_commit_now:
+        edit_comment(author, comment, body="@cheongsan now", is_spoiler=False, stance="undecided")
+    assert mentions_of(fan).count() == 3
+
+
+@pytest.mark.django_db
+def test_the_mention_limit_is_the_setting(concern, clock, settings):
+    settings.MENTIONS_OF_A_FAN_PER_HOUR = 1
+    fan = make_user("cheongsan")
+    mention_again_and_again(make_user("troll"), concern, clock, 2)
+    assert mentions_of(fan).count() == 1
 
 
 # --- going back -----------------------------------------------------------------------------

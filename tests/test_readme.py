@@ -640,8 +640,9 @@ def test_make_demo_and_its_removal_work_as_printed(tmp_path):
 # --- the limits: README's table and the site's messages say what settings say ------------
 #
 # The limits are defined once, in settings (RATE_LIMITS, NEW_ACCOUNT_*, COMMENT_*_WINDOW,
-# MODERATION_AUTO_HIDE_REPORTS, AXES_*). README's "Limits" table states them in words; each
-# row is read here, its numbers taken out of the prose and compared with those settings.
+# MENTIONS_*, MODERATION_AUTO_HIDE_REPORTS, AXES_*). README's "Limits" table states them in
+# words; each row is read here, its numbers taken out of the prose and compared with those
+# settings.
 
 COUNT = r"(\d+|one|an?)"
 SPAN = r"((?:\d+|an?) ?(?:s|seconds?|minutes?|hours?|days?))"
@@ -770,7 +771,11 @@ def links_row(text):
 
 def mentions_row(text):
     fans = said(rf"at most {COUNT} fans notified by one comment's mentions", text)[1]
-    return {"MENTIONS_PER_COMMENT": (count(fans), settings.MENTIONS_PER_COMMENT)}
+    times = said(rf"notify the same fan at most {COUNT} times an hour", text)[1]
+    return {
+        "MENTIONS_PER_COMMENT": (count(fans), settings.MENTIONS_PER_COMMENT),
+        "MENTIONS_OF_A_FAN_PER_HOUR": (count(times), settings.MENTIONS_OF_A_FAN_PER_HOUR),
+    }
 
 
 def searches_row(text):

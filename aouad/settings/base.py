@@ -349,6 +349,9 @@ NEW_ACCOUNT_MAX_COMMENTS = 10
 NEW_ACCOUNT_LINKS_PER_COMMENT = 2
 # Fans one comment's @mentions notify, across its edits (notifications.delivery).
 MENTIONS_PER_COMMENT = 5
+# Times one fan's @mentions may notify the same fan in an hour, whatever the
+# comments; mentions beyond it are links that tell nobody (notifications.delivery).
+MENTIONS_OF_A_FAN_PER_HOUR = 3
 # A vote counts among established fans' once its account is this old and had
 # acted before the concern's latest update (discussions.models.VoteQuerySet).
 ESTABLISHED_ACCOUNT_AGE = datetime.timedelta(days=7)
