@@ -46,7 +46,9 @@ login = LoginView.as_view()
 class SignupView(SameSiteNextMixin, allauth_views.SignupView):
     """allauth's sign-up, with the site's daily limit per address and a clear answer to a race.
 
-    The limit counts only sign-ups that would succeed, so typos cost nothing.
+    The limit counts the sign-ups that pass, an address already in use among
+    them (answered as a new one), so typos cost nothing and each probe for an
+    address costs one of a few a day.
     """
 
     def form_valid(self, form):

@@ -492,7 +492,10 @@ def test_account_fields_as_printed(client):
         },
     )
     assert signed_up.status_code == 302
-    assert outbox()[-1].to == ["gwinam@example.com"]
+    (confirmation,) = outbox()
+    assert confirmation.to == ["gwinam@example.com"]
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", confirmation.body)
+    assert client.post(link.group(1)).status_code == 302
     assert client.post("/accounts/logout/").status_code == 302
     for login in ["gwi_nam", "gwinam@example.com"]:
         assert Client().post("/accounts/login/", {"login": login, "password": PASSWORD}).url == "/"
