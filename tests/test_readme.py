@@ -715,11 +715,16 @@ def votes_row(text):
 
 
 def signups_row(text):
+    attempts = said(rf"{COUNT} refused forms {SPAN} per network address", text)
     return {
         "RATE_LIMITS['signup']": (
             printed_rate(text, "per network address"),
             setting_rate("signup"),
-        )
+        ),
+        "RATE_LIMITS['signup-attempts']": (
+            (count(attempts[1]), span(attempts[2])),
+            setting_rate("signup-attempts"),
+        ),
     }
 
 

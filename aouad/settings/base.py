@@ -360,7 +360,12 @@ RATE_LIMITS = {
     "comment": "1/10s",
     "comment-new-account": "1/30s",
     "vote": "30/m",
+    # Accounts made per address; a form refused (a username taken, a password
+    # too short) counts in "signup-attempts" instead, more of them since
+    # households and mobile carriers share an address, but few enough that
+    # sign-up cannot be used to probe for names.
     "signup": "3/d",
+    "signup-attempts": "20/d",
     "report": "20/h",
     "confirmation-mail": "3/h",
     # Failed log-ins from one address, whatever names they try (spraying).
