@@ -441,6 +441,11 @@ MFA_FORMS = {
 MFA_TOTP_ISSUER = "Season 2 Fear Check"
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
 
+# What /readyz says beyond its status (the database's latency, tasks overdue,
+# Redis, the reasons) goes only to requests sending this as a bearer token
+# (aouad.health): monitoring's secret. Unset, nobody gets them.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "").strip()
+
 # Rate-limit counters must be shared by every worker, so production needs
 # Redis; elsewhere it is used when REDIS_URL is set.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
