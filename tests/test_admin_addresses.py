@@ -6,10 +6,9 @@ filter accounts by one; a superuser does all of it.
 """
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.test import Client
 
-from tests.factories import make_moderator, make_superuser, make_user
+from tests.factories import make_moderator, make_superuser, make_user, with_confirmed_address
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +26,7 @@ FILTERS = [*ADDRESS_FILTERS, {"emailaddress__email": ADDRESS}, {"emailaddress__e
 
 @pytest.fixture
 def fan():
-    fan = make_user("nam_onjo", email=ADDRESS)
-    EmailAddress.objects.create(user=fan, email=ADDRESS, primary=True, verified=True)
-    return fan
+    return with_confirmed_address(make_user("nam_onjo", email=ADDRESS))
 
 
 @pytest.fixture

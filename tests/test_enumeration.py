@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.test import Client
 
 from accounts.models import User
-from tests.factories import make_user, signup_form
+from tests.factories import make_user, signup_form, with_confirmed_address
 from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +27,9 @@ CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 
 @pytest.fixture
 def owner():
-    fan = make_user("nam_onjo", email=IN_USE, email_confirmation_required=True)
-    EmailAddress.objects.create(user=fan, email=IN_USE, primary=True, verified=True)
-    return fan
+    return with_confirmed_address(
+        make_user("nam_onjo", email=IN_USE, email_confirmation_required=True)
+    )
 
 
 def page(text, address, name=None):
