@@ -1,7 +1,8 @@
-"""How django-allauth fits this site: where next= may go, whose address a request is, mail."""
+"""How django-allauth fits this site: next=, client addresses, mail, who confirms to log in."""
 
 from urllib.parse import urlsplit
 
+from allauth.account import stages
 from allauth.account.adapter import DefaultAccountAdapter
 
 from outbox.mail import QueuedMail
@@ -11,7 +12,36 @@ from .redirects import same_site_path
 from .second_factor import has_second_factor
 
 
+class EmailVerificationStage(stages.EmailVerificationStage):
+    """allauth's confirmation before log-in, asked only of the accounts the site's rule asks it of.
+
+    Mandatory verification would otherwise shut out staff made by
+    createsuperuser (no confirmed address), demo fans (no mailbox) and
+    accounts from before sign-up asked for an email (often none to confirm):
+    they take part without confirming (User.exempt_from_email_confirmation),
+    so they log in without it too. A sign-up with an address in use has no
+    account yet (user None) and goes through allauth's stage as a new one.
+    """
+
+    def handle(self):
+        user = self.login.user
+        if user is not None and user.exempt_from_email_confirmation:
+            return None, True
+        return super().handle()
+
+
+ALLAUTH_EMAIL_VERIFICATION_STAGE = "allauth.account.stages.EmailVerificationStage"
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self):
+        return [
+            f"{__name__}.EmailVerificationStage"
+            if path == ALLAUTH_EMAIL_VERIFICATION_STAGE
+            else path
+            for path in super().get_login_stages()
+        ]
+
     def is_safe_url(self, url):
         """The same rule as every other next= on the site: a path here, nothing else.
 

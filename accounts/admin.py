@@ -3,6 +3,7 @@ from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 
 from .models import Mute, User
@@ -33,6 +34,24 @@ def _is_suspension_autocomplete(request):
         request.GET.get("model_name"),
         request.GET.get("field_name"),
     ) == ("moderation", "suspension", "user")
+
+
+def may_see_addresses(user):
+    """Whether a staff member sees fans' email addresses in the admin: superusers only.
+
+    Moderators read accounts to judge what fans did; an address helps none
+    of that, and every moderator who can read them is one more place they
+    leak from.
+    """
+    return user.is_superuser
+
+
+def _names_an_address(lookup):
+    # "email", "email__iendswith", "emailaddress__email__startswith": filters
+    # typed into the list's address find accounts by their address, a letter
+    # at a time if need be, without it ever being shown.
+    parts = lookup.split(LOOKUP_SEP)
+    return parts[0] == "email" or parts[:2] == ["emailaddress", "email"]
 
 
 class EmailAddressInline(admin.TabularInline):
@@ -71,6 +90,37 @@ class UserAdmin(DjangoUserAdmin):
         if _is_suspension_autocomplete(request):
             queryset = queryset.suspendable_by(request.user)
         return queryset, may_have_duplicates
+
+    # Fans' addresses: shown, searched and filtered by superusers alone, in the
+    # list, the change page, the user autocomplete and typed-in filters.
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if may_see_addresses(request.user) else [f for f in shown if f != "email"]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        return fields if may_see_addresses(request.user) else [f for f in fields if f != "email"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if may_see_addresses(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "email"]})
+            for name, options in fieldsets
+        ]
+
+    def get_inlines(self, request, obj):
+        return super().get_inlines(request, obj) if may_see_addresses(request.user) else []
+
+    def lookup_allowed(self, lookup, value, request):
+        # Nobody filters by password hash: a prefix at a time, it would spell it out.
+        if lookup.split(LOOKUP_SEP)[0] == "password":
+            return False
+        if _names_an_address(lookup) and not may_see_addresses(request.user):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Mute)

@@ -8,6 +8,7 @@ from allauth.mfa.totp import forms as totp_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,13 @@ class LoginForm(allauth_forms.LoginForm):
 
 
 class SignupForm(allauth_forms.SignupForm):
-    """Create a fan account: username, email (confirmed by a link), password twice."""
+    """Create a fan account: username, email (confirmed by a link), password twice.
+
+    An address already in use is not an error here: allauth (mandatory
+    verification, ACCOUNT_PREVENT_ENUMERATION) answers it as it answers a new
+    one and mails its owner instead. A username taken is said: usernames are
+    public on profiles.
+    """
 
     # Korea's personal-information law needs a guardian's consent to sign up
     # anyone younger, which this site does not collect.
@@ -89,6 +96,14 @@ class SignupForm(allauth_forms.SignupForm):
         if User.objects.filter(username__iexact=username).exists():
             raise username_taken()
         return super().clean_username()
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            # Making the account hashes its password, slow by design; hashing
+            # this one too keeps the time of the answer from telling an
+            # address in use from a new one.
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
 
     def clean(self):
         cleaned = super().clean()

@@ -91,6 +91,22 @@ def count_failed_log_in(request):
         charge("login-failures", client_address(request))
 
 
+def refuse_sign_up_probing(request):
+    """Refuse a sign-up from an address whose forms were refused too often today.
+
+    Checked before the form is read, so the refusal says nothing of what was
+    typed: each refused form (a username taken, a short password) counts,
+    and past the limit every answer is this one.
+    """
+    wait = waiting("signup-attempts", client_address(request))
+    if wait:
+        raise RateLimited(wait, _("Too many sign-up attempts from your network today."))
+
+
+def count_refused_sign_up(request):
+    charge("signup-attempts", client_address(request))
+
+
 def wait_message(seconds):
     """Say, in words, when to try again."""
     if seconds < 90:

@@ -225,15 +225,22 @@ class User(AbstractUser):
         self.__dict__["has_confirmed_email"] = self._email_rule_met(verified)
         self.refuse_if_unconfirmed()
 
+    @property
+    def exempt_from_email_confirmation(self):
+        """Whether the fan takes part, and logs in, without a confirmed address.
+
+        Staff (made or promoted by a superuser; createsuperuser confirms no
+        address), accounts from before sign-up asked for an email, and anyone
+        staff exempted (email_confirmation_required off, as for demo fans).
+        """
+        return not self.email_confirmation_required or self.is_staff
+
     def _email_rule_met(self, verified):
-        return not self.email_confirmation_required or self.is_staff or verified
+        return self.exempt_from_email_confirmation or verified
 
     @cached_property
     def has_confirmed_email(self):
-        """Whether the fan may vote and comment as far as their email is concerned.
-
-        Staff are exempt: their accounts are made or promoted by a superuser.
-        """
+        """Whether the fan may vote and comment as far as their email is concerned."""
         if self._email_rule_met(verified=False):
             return True
         return self.emailaddress_set.filter(verified=True).exists()

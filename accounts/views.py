@@ -7,7 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .forms import ProfileForm, username_taken
-from .limits import refuse_password_spraying, retry_after, wait_message
+from .limits import (
+    count_refused_sign_up,
+    refuse_password_spraying,
+    refuse_sign_up_probing,
+    retry_after,
+    wait_message,
+)
 from .models import Mute, Suspended, User
 from .profiles import edit_profile
 from .redirects import same_site_path
@@ -44,10 +50,22 @@ login = LoginView.as_view()
 
 
 class SignupView(SameSiteNextMixin, allauth_views.SignupView):
-    """allauth's sign-up, with the site's daily limit per address and a clear answer to a race.
+    """allauth's sign-up, with the site's daily limits per address and a clear answer to a race.
 
-    The limit counts only sign-ups that would succeed, so typos cost nothing.
+    "signup" counts the forms that pass, an address already in use among
+    them (answered as a new one), so each probe for an address costs one of
+    a few a day; "signup-attempts" counts the refused ones, more generously,
+    so a typo costs little and a prober runs out. Past either, the answer is
+    a 429.
     """
+
+    def post(self, request, *args, **kwargs):
+        refuse_sign_up_probing(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        count_refused_sign_up(self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         wait = retry_after(self.request, "signup", key="ip")

@@ -2,11 +2,17 @@
 
 `/healthz`: the process answers (it touches nothing, so a database outage
 does not make every node look dead). `/readyz`: whether this node can serve
-fans: 503 when the database is unreachable; a degraded 200 that names the
-problem when Redis is (limits are off, fans are served) or the task worker
-is behind (mail is late). Both answer JSON and are never cached.
+fans: 503 when the database is unreachable; a degraded 200 when Redis is
+(limits are off, fans are served) or the task worker is behind (mail is
+late). Both answer JSON and are never cached.
+
+Anyone may read `/readyz`'s status; what lies behind it (the database's
+latency, the tasks overdue, Redis, the reasons) only monitoring, which sends
+HEALTH_TOKEN as `Authorization: Bearer <token>`. Not by address: behind nginx
+every request comes from the trusted proxy.
 """
 
+import hmac
 import time
 
 import redis
@@ -54,6 +60,22 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def is_monitoring(request):
+    """Whether the request carries the monitoring token; never when none is set."""
+    token = settings.HEALTH_TOKEN
+    scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+    if not token or scheme.lower() != "bearer":
+        return False
+    # In constant time, so the answer's timing does not spell the token out.
+    return hmac.compare_digest(sent.strip().encode(errors="replace"), token.encode())
+
+
+def _answer(request, details, status=200):
+    """The status for everyone, and the details behind it for monitoring."""
+    public = {"status": details["status"]}
+    return JsonResponse(details if is_monitoring(request) else public, status=status)
+
+
 @never_cache
 @require_safe
 def readyz(request):
@@ -65,17 +87,15 @@ def readyz(request):
         if late:
             problems.append(f"{late} tasks overdue by over {WORKER_LATE} s: is db_worker running?")
     except DatabaseError as exc:
-        return JsonResponse(
-            {"status": "unavailable", "reasons": [f"database: {exc.__class__.__name__}"]},
-            status=503,
-        )
+        unavailable = {"status": "unavailable", "reasons": [f"database: {exc.__class__.__name__}"]}
+        return _answer(request, unavailable, status=503)
     try:
         checks["redis"] = _redis()
     except (redis.RedisError, OSError) as exc:
         checks["redis"] = "unreachable"
         problems.append(f"redis: {exc.__class__.__name__}; rate limits are off")
     status = "degraded" if problems else "ok"
-    return JsonResponse({"status": status, "checks": checks, "reasons": problems})
+    return _answer(request, {"status": status, "checks": checks, "reasons": problems})
 
 
 app_name = "health"

@@ -56,14 +56,20 @@ def test_signup_without_an_email_is_refused(client):
     assert not User.objects.exists()
 
 
-def test_signup_signs_in_and_mails_a_confirmation_link(client):
+def test_signup_mails_a_confirmation_link_and_signs_nobody_in_yet(client):
     response = sign_up(client)
-    assert response.status_code == 302
-    assert client.get("/").context["user"].username == "lee_cheongsan"
+    assert response.url == "/accounts/confirm-email/"
+    assert not client.get("/").context["user"].is_authenticated
     (message,) = outbox()
     assert message.to == ["cheongsan@example.com"]
     assert link_in(message).startswith("/accounts/confirm-email/")
     assert not EmailAddress.objects.get().verified
+
+
+def test_signup_leads_to_a_page_that_says_to_follow_the_link(client):
+    page = client.get(sign_up(client).url)
+    assert "Confirmation email sent to cheongsan@example.com." in page.text
+    assert "Follow the link in it to confirm the address, and you are signed in" in page.text
 
 
 def test_the_confirmation_link_confirms_the_address_on_post(client):
@@ -77,13 +83,20 @@ def test_the_confirmation_link_confirms_the_address_on_post(client):
     assert EmailAddress.objects.get().verified
 
 
-def test_an_address_already_in_use_makes_no_second_account(client):
-    make_fan_with_email(email="taken@example.com")
-    response = sign_up(client, username="copycat", email="taken@example.com")
-    # Sign-up signs the fan in at once, so it cannot pretend to succeed.
-    assert response.status_code == 200
-    assert "A user is already registered with this email address." in response.text
-    assert not User.objects.filter(username="copycat").exists()
+def test_following_the_link_in_the_browser_that_signed_up_signs_the_fan_in(client):
+    sign_up(client)
+    client.post(link_in(outbox()[0]))
+    assert client.get("/").context["user"].username == "lee_cheongsan"
+
+
+def test_following_the_link_elsewhere_confirms_and_asks_for_the_password(client):
+    sign_up(client)
+    elsewhere = Client()
+    response = elsewhere.post(link_in(outbox()[0]))
+    assert response.url.startswith("/accounts/login/")
+    assert not elsewhere.get("/").context["user"].is_authenticated
+    logged_in = Client().post("/accounts/login/", {"login": "lee_cheongsan", "password": PASSWORD})
+    assert logged_in.url == "/"
 
 
 # Log-in.

@@ -4,6 +4,7 @@ Accounts (usernames, racing sign-ups, ?next=), request encodings, and the
 error pages themselves, which must render with the database down.
 """
 
+import re
 import threading
 
 import pytest
@@ -18,6 +19,7 @@ from accounts.forms import SignupForm
 from accounts.models import User
 from aouad import views
 from tests.factories import PASSWORD, make_staff, make_user
+from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -273,8 +275,10 @@ def test_login_page_drops_hostile_next(client, target):
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
-def test_signup_with_hostile_next_goes_home(client, target):
-    response = client.post("/accounts/signup/", signup_data(next=target))
+def test_signup_with_hostile_next_goes_home_once_confirmed(client, target):
+    client.post("/accounts/signup/", signup_data(next=target))
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", outbox()[-1].body)
+    response = client.post(link.group(1))
     assert response.status_code == 302
     assert response.url == "/"
 

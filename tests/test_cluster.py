@@ -205,8 +205,14 @@ def unique(prefix):
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
 
 
+def health_token():
+    """Monitoring's token, as up.sh wrote it into the nodes' environment."""
+    return re.search(r"^HEALTH_TOKEN=(\S+)$", (CLUSTER / "env").read_text(), re.M).group(1)
+
+
 def test_readyz_answers_through_nginx_with_the_replica_in_use(cluster):
-    status, headers, body = Browser(site(cluster)).request("/readyz")
+    monitoring = {"Authorization": f"Bearer {health_token()}"}
+    status, headers, body = Browser(site(cluster)).request("/readyz", headers=monitoring)
     assert status == 200, body
     ready = json.loads(body)
     assert ready["status"] == "ok", ready
@@ -226,6 +232,12 @@ def test_readyz_answers_through_nginx_with_the_replica_in_use(cluster):
         " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
     )
     assert readers[0][0] >= 1
+
+
+def test_readyz_tells_a_client_without_the_token_its_status_alone(cluster):
+    # Every request reaches the nodes from nginx, a trusted proxy: no address is let in.
+    status, _headers, body = Browser(site(cluster)).request("/readyz")
+    assert (status, json.loads(body)) == (200, {"status": "ok"})
 
 
 def test_pages_and_hashed_static_files_are_served(cluster):

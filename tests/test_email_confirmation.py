@@ -1,4 +1,11 @@
-"""A new fan reads at once, and votes and comments once their email is confirmed."""
+"""A fan logs in, votes and comments once their email is confirmed.
+
+A new fan is signed in by following the link (tests/test_account_flows.py).
+A fan signed in before confirming (a session from before verification was
+mandatory, or an address staff unticked) reads every page, and is asked to
+confirm before voting or commenting. Staff, demo fans and accounts from
+before sign-up asked for an email do neither.
+"""
 
 import re
 
@@ -9,7 +16,14 @@ from django.test import Client
 from accounts.models import EmailUnconfirmed
 from discussions.models import Comment, Vote
 from discussions.voting import cast_vote
-from tests.factories import make_concern, make_newcomer, make_user, signup_form
+from tests.factories import (
+    PASSWORD,
+    make_concern,
+    make_newcomer,
+    make_superuser,
+    make_user,
+    signup_form,
+)
 from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +139,7 @@ def test_send_again_needs_a_post_and_a_fan(client, newcomer_client):
 def test_signing_up_and_confirming_opens_voting(client, concern):
     client.post("/accounts/signup/", signup_form("jo_in", email="join@example.com"))
     refused = client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
-    assert refused.status_code == 403
+    assert refused.url.startswith("/accounts/login/")
     link = next(word for word in outbox()[0].body.split() if "/confirm-email/" in word)
     client.post(link.removeprefix("http://testserver"))
     client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
@@ -162,3 +176,75 @@ def test_staff_take_part_without_confirming(client, concern):
     client.force_login(staff)
     client.post(f"/concerns/{concern.slug}/vote/", {"verdict": "justified"})
     assert Vote.objects.get().user == staff
+
+
+# Logging in before confirming.
+
+
+def log_in(name):
+    client = Client()
+    response = client.post("/accounts/login/", {"login": name, "password": PASSWORD})
+    return client, response
+
+
+def test_an_unconfirmed_fan_logging_in_is_not_signed_in(newcomer):
+    client, response = log_in("new_onjo")
+    assert response.url == "/accounts/confirm-email/"
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_an_unconfirmed_fan_logging_in_is_mailed_the_link_again(newcomer):
+    log_in("new_onjo@example.com")
+    (message,) = outbox()
+    assert message.to == ["new_onjo@example.com"]
+    assert "/accounts/confirm-email/" in message.body
+
+
+def test_an_unconfirmed_fan_logging_in_is_told_why(newcomer):
+    client, response = log_in("new_onjo")
+    page = client.get(response.url).text
+    assert "Confirmation email sent to new_onjo@example.com." in page
+    assert "an account logs in once its address is confirmed" in page
+
+
+def test_logging_in_again_and_again_sends_the_link_once_in_a_while(newcomer):
+    for _ in range(3):
+        log_in("new_onjo")
+    assert len(outbox()) == 1
+
+
+def test_the_link_mailed_at_log_in_signs_the_fan_in(newcomer):
+    client, _response = log_in("new_onjo")
+    link = next(word for word in outbox()[0].body.split() if "/confirm-email/" in word)
+    client.post(link.removeprefix("http://testserver"))
+    assert client.get("/").context["user"] == newcomer
+
+
+def test_a_confirmed_fan_logs_in(newcomer):
+    confirm(newcomer)
+    client, response = log_in("new_onjo")
+    assert response.url == "/"
+    assert client.get("/").context["user"] == newcomer
+
+
+def test_a_superuser_made_by_createsuperuser_logs_in_without_confirming():
+    # create_superuser is what the command calls: an email, and no address confirmed.
+    admin = make_superuser("head_curator")
+    assert not EmailAddress.objects.filter(user=admin, verified=True).exists()
+    client, response = log_in("head_curator")
+    assert response.url == "/"
+    assert client.get("/").context["user"] == admin
+
+
+def test_staff_whose_address_is_unconfirmed_log_in():
+    staff = make_newcomer("new_staff", is_staff=True)
+    client, _response = log_in("new_staff")
+    assert client.get("/").context["user"] == staff
+
+
+def test_a_fan_exempted_by_staff_logs_in_without_confirming():
+    fan = make_newcomer("exempt_onjo")
+    type(fan).objects.filter(pk=fan.pk).update(email_confirmation_required=False)
+    client, _response = log_in("exempt_onjo")
+    assert client.get("/").context["user"] == fan
+    assert not outbox()

@@ -14,6 +14,7 @@ from tests.factories import (
     make_update,
     make_vote,
 )
+from tests.mailbox import outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,9 @@ def test_api_refuses_post(client, concern):
     assert client.post("/api/concerns/").status_code == 405
 
 
-def test_signup_creates_account_signs_in_and_redirects(client, db):
-    response = client.post(
+def signup_then_confirm(client, **fields):
+    """Sign up and follow the mailed link in the same browser; the answer to the link."""
+    client.post(
         "/accounts/signup/",
         {
             "username": "lee_suhyeok",
@@ -171,40 +173,27 @@ def test_signup_creates_account_signs_in_and_redirects(client, db):
             "password1": PASSWORD,
             "password2": PASSWORD,
             "is_14_or_older": "on",
+            **fields,
         },
     )
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", outbox()[-1].body)
+    return client.post(link.group(1))
+
+
+def test_signup_creates_account_and_the_link_signs_in_and_redirects(client, db):
+    response = signup_then_confirm(client)
     assert response.status_code == 302
     assert response.url == "/"
     assert client.get("/").context["user"].username == "lee_suhyeok"
 
 
 def test_signup_returns_to_next(client, concern):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "jang_haneul",
-            "email": "jang_haneul@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "is_14_or_older": "on",
-            "next": concern.get_absolute_url(),
-        },
-    )
+    response = signup_then_confirm(client, next=concern.get_absolute_url())
     assert response.url == concern.get_absolute_url()
 
 
 def test_signup_ignores_offsite_next(client, db):
-    response = client.post(
-        "/accounts/signup/",
-        {
-            "username": "yoon_gwinam",
-            "email": "yoon_gwinam@example.com",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "is_14_or_older": "on",
-            "next": "https://evil.example/",
-        },
-    )
+    response = signup_then_confirm(client, next="https://evil.example/")
     assert response.url == "/"
 
 

@@ -141,6 +141,68 @@ def test_signup_limit_is_per_address(db):
     assert sign_up("e_fan", "127.0.0.3").status_code == 302
 
 
+ATTEMPTS_REFUSED = "Too many sign-up attempts from your network today."
+
+
+def refused_sign_up(username="x", address="127.0.0.2"):
+    """A form sign-up refuses: the password too short."""
+    return Client().post(
+        "/accounts/signup/",
+        {"username": username, "password1": "123", "password2": "123"},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.fixture
+def two_attempts(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-attempts": "2/d"}
+
+
+def test_refused_sign_up_forms_are_limited_per_address(two_attempts):
+    assert [refused_sign_up().status_code for _ in range(2)] == [200, 200]
+    response = refused_sign_up()
+    assert response.status_code == 429
+    assert ATTEMPTS_REFUSED in response.text
+    assert response["Retry-After"]
+
+
+def test_past_the_attempts_limit_a_good_form_is_refused_too(two_attempts):
+    for _ in range(2):
+        refused_sign_up()
+    response = sign_up("good_fan")
+    assert response.status_code == 429
+    assert ATTEMPTS_REFUSED in response.text
+    assert not User.objects.filter(username="good_fan").exists()
+
+
+def test_past_the_attempts_limit_a_taken_username_cannot_be_told_from_a_free_one(two_attempts, fan):
+    for _ in range(2):
+        refused_sign_up()
+    taken, free = sign_up(fan.username), sign_up("free_name")
+    assert (taken.status_code, taken.text) == (free.status_code, free.text)
+
+
+def test_the_attempts_limit_is_per_address(two_attempts):
+    for _ in range(2):
+        refused_sign_up(address="127.0.0.2")
+    assert refused_sign_up(address="127.0.0.2").status_code == 429
+    assert refused_sign_up(address="127.0.0.3").status_code == 200
+
+
+def test_refused_forms_leave_the_sign_up_limit_whole(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup-attempts": "5/d"}
+    for _ in range(4):
+        refused_sign_up()
+    for name in ["jeong_ho", "ha_ri", "dae_su"]:
+        assert sign_up(name).status_code == 302
+
+
+def test_sign_ups_that_pass_leave_the_attempts_limit_whole(two_attempts):
+    for name in ["jeong_ho", "ha_ri"]:
+        assert sign_up(name).status_code == 302
+    assert refused_sign_up().status_code == 200
+
+
 def test_twenty_reports_an_hour(fan_client, concern):
     comments = [make_comment(concern) for _ in range(21)]
     for comment in comments[:20]:

@@ -5,6 +5,7 @@ the variables a developer might have set, as on a fresh clone.
 """
 
 import datetime
+import json
 import os
 import re
 import shutil
@@ -69,6 +70,9 @@ COMMANDS = {
     "make backup": "test_a_backup_restores_what_was_lost",
     "make cluster-test": "test_ci_runs_the_cluster_test",
     "make restore FILE=backups/aouad-<time>.dump": "test_a_backup_restores_what_was_lost",
+    'curl -H "Authorization: Bearer $HEALTH_TOKEN" "$SITE_URL/readyz"': (
+        "test_monitoring_reads_the_readiness_details_as_printed"
+    ),
 }
 
 # What a command looks like in README's prose or in a shell block's comment.
@@ -492,7 +496,10 @@ def test_account_fields_as_printed(client):
         },
     )
     assert signed_up.status_code == 302
-    assert outbox()[-1].to == ["gwinam@example.com"]
+    (confirmation,) = outbox()
+    assert confirmation.to == ["gwinam@example.com"]
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", confirmation.body)
+    assert client.post(link.group(1)).status_code == 302
     assert client.post("/accounts/logout/").status_code == 302
     for login in ["gwi_nam", "gwinam@example.com"]:
         assert Client().post("/accounts/login/", {"login": login, "password": PASSWORD}).url == "/"
@@ -713,11 +720,16 @@ def votes_row(text):
 
 
 def signups_row(text):
+    attempts = said(rf"{COUNT} refused forms {SPAN} per network address", text)
     return {
         "RATE_LIMITS['signup']": (
             printed_rate(text, "per network address"),
             setting_rate("signup"),
-        )
+        ),
+        "RATE_LIMITS['signup-attempts']": (
+            (count(attempts[1]), span(attempts[2])),
+            setting_rate("signup-attempts"),
+        ),
     }
 
 
@@ -957,6 +969,27 @@ def test_the_production_worker_sends_mail_as_printed(tmp_path):
             worker.communicate(timeout=30)
     assert message["Subject"] == "Queued in production"
     assert message["To"] == "fan@example.com"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="needs curl")
+@pytest.mark.django_db(transaction=True)
+def test_monitoring_reads_the_readiness_details_as_printed(live_server, settings):
+    block = re.search(r"variables exported:\n\n```sh\n(.*?)```", README, re.S).group(1)
+    settings.HEALTH_TOKEN = "readme-monitoring-" + "t" * 32
+    settings.REDIS_URL = ""
+    # What /etc/aouad/env gives the shell, the site being the test's live server.
+    env = {"HEALTH_TOKEN": settings.HEALTH_TOKEN, "SITE_URL": live_server.url}
+    sent = subprocess.run(
+        ["bash", "-c", block],
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert sent.returncode == 0, sent.stderr
+    ready = json.loads(sent.stdout)
+    assert ready["status"] == "ok"
+    assert set(ready["checks"]) == {"database_ms", "tasks_overdue", "redis"}
 
 
 # --- backups ----------------------------------------------------------------------------

@@ -363,7 +363,12 @@ RATE_LIMITS = {
     "comment": "1/10s",
     "comment-new-account": "1/30s",
     "vote": "30/m",
+    # Accounts made per address; a form refused (a username taken, a password
+    # too short) counts in "signup-attempts" instead, more of them since
+    # households and mobile carriers share an address, but few enough that
+    # sign-up cannot be used to probe for names.
     "signup": "3/d",
+    "signup-attempts": "20/d",
     "report": "20/h",
     "confirmation-mail": "3/h",
     # Failed log-ins from one address, whatever names they try (spraying).
@@ -400,14 +405,22 @@ AXES_USERNAME_CALLABLE = "accounts.limits.login_name"
 # Accounts (django-allauth): log in by username or email; an email is needed
 # to sign up and is confirmed by a link. django-axes alone throttles log-ins,
 # so allauth's own login limits are off; its limits on mail it sends stay.
+# Verification is mandatory so that sign-up can answer an address in use
+# exactly as a new one (ACCOUNT_PREVENT_ENUMERATION): nobody is signed in
+# until the link is followed, and the owner of an address in use is mailed
+# instead. Staff and the accounts the site exempts from confirming log in
+# without it (accounts.adapter.EmailVerificationStage).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "login": "accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Following the link signs the new fan in, in the browser that signed up
+# (allauth checks the sign-up waiting in that session); anywhere else it
+# confirms the address and asks for the password.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_CHANGE_EMAIL = True
@@ -430,6 +443,11 @@ MFA_FORMS = {
 }
 MFA_TOTP_ISSUER = "Season 2 Fear Check"
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA")
+
+# What /readyz says beyond its status (the database's latency, tasks overdue,
+# Redis, the reasons) goes only to requests sending this as a bearer token
+# (aouad.health): monitoring's secret. Unset, nobody gets them.
+HEALTH_TOKEN = os.environ.get("HEALTH_TOKEN", "").strip()
 
 # Rate-limit counters must be shared by every worker, so production needs
 # Redis; elsewhere it is used when REDIS_URL is set.

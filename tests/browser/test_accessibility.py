@@ -31,6 +31,8 @@ PAGES = [
     "UPDATE",
     "/accounts/signup/",
     "/accounts/login/",
+    # Where sign-up, and log-in before confirming, lead.
+    "/accounts/confirm-email/",
     "/notifications/",
     "/moderation/",
     "/rules/",

@@ -15,6 +15,7 @@ from tests.factories import (
     make_concern,
     make_curator,
     make_moderator,
+    make_newcomer,
     make_suspension,
     make_user,
 )
@@ -28,22 +29,29 @@ def concern(db):
     return make_concern(title="Tired tropes", slug="tired-tropes")
 
 
-def sign_up(page, username):
-    page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
+def fill_sign_up(page, username, email):
     page.get_by_label("Username").fill(username)
-    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_label("Email").fill(email)
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_label("I am 14 or older").check()
     page.get_by_role("button", name="Sign up").click()
-    expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {username}.")
-    expect(page.locator(".confirm-email-banner")).to_contain_text(f"{username}@example.com")
-    # The link from the mail, as the fan would follow it.
+
+
+def sign_up(page, username):
+    page.goto("/")
+    page.get_by_role("link", name="Sign up").click()
+    fill_sign_up(page, username, f"{username}@example.com")
+    # Not signed in yet: the page says to follow the mailed link.
+    expect(page.locator("h1")).to_have_text("Check your mail")
+    expect(page.locator(".messages")).to_contain_text(f"{username}@example.com")
+    expect(page.get_by_role("link", name="Sign up")).to_be_visible()
+    # The link from the mail, as the fan would follow it, in the same browser.
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", outbox()[-1].body)
     page.goto(link.group(1))
     page.locator("main form").get_by_role("button", name="Confirm").click()
     expect(page.locator(".messages")).to_contain_text("You have confirmed")
+    expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {username}.")
     expect(page.locator(".confirm-email-banner")).to_have_count(0)
 
 
@@ -101,6 +109,33 @@ def test_fan_journey(open_page, concern, js):
     expect(page.locator(".messages")).to_contain_text("The moderators will take a look.")
     assert Report.objects.get().comment == other
     assert page.errors == []
+
+
+def test_an_address_in_use_signs_up_as_a_new_one_and_only_its_owner_hears(open_page):
+    make_newcomer("nam_onjo", email="onjo@example.com")
+    page = open_page()
+    page.goto("/accounts/signup/")
+    fill_sign_up(page, "copycat", "onjo@example.com")
+    expect(page.locator("h1")).to_have_text("Check your mail")
+    expect(page.locator(".messages")).to_contain_text("Confirmation email sent to onjo@example.com")
+    (message,) = outbox()
+    assert "tried to sign up" in message.body
+    assert "/accounts/password/reset/" in message.body
+
+
+def test_a_fan_who_never_confirmed_logs_in_through_the_link(open_page):
+    make_newcomer("nam_onjo", email="onjo@example.com")
+    page = open_page()
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill("nam_onjo")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form").get_by_role("button", name="Log in").click()
+    expect(page.locator("h1")).to_have_text("Check your mail")
+    expect(page.locator("main")).to_contain_text("an account logs in once its address is confirmed")
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", outbox()[-1].body)
+    page.goto(link.group(1))
+    page.locator("main form").get_by_role("button", name="Confirm").click()
+    expect(page.locator(".messages")).to_contain_text("Successfully signed in as nam_onjo.")
 
 
 def test_moderator_hides_a_reported_comment_and_it_leaves_the_page(open_page, concern):

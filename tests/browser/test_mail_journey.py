@@ -170,13 +170,15 @@ def sign_up_and_confirm(page, mailbox):
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_label("I am 14 or older").check()
     page.get_by_role("button", name="Sign up").click()
-    expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {USERNAME}.")
-    expect(page.locator(".confirm-email-banner")).to_contain_text(FIRST_ADDRESS)
+    # Not signed in until the mailed link is followed.
+    expect(page.locator("h1")).to_have_text("Check your mail")
+    expect(page.locator(".messages")).to_contain_text(f"Confirmation email sent to {FIRST_ADDRESS}")
 
     confirmation = mailbox.one_to(FIRST_ADDRESS, "Please Confirm Your Email Address")
     page.goto(path_in(confirmation, "/accounts/confirm-email/"))
     page.locator("main form").get_by_role("button", name="Confirm").click()
     expect(page.locator(".messages")).to_contain_text(f"You have confirmed {FIRST_ADDRESS}")
+    expect(page.locator(".messages")).to_contain_text(f"Successfully signed in as {USERNAME}.")
     expect(page.locator(".confirm-email-banner")).to_have_count(0)
     assert EmailAddress.objects.get(email=FIRST_ADDRESS).verified, "The address is not verified"
 
