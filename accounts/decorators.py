@@ -117,8 +117,13 @@ def staff_keep_their_address(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
+        # Sending the link again to an address on record stays open (allauth
+        # reads "action_add" first): staff whose only address is unconfirmed
+        # confirm it before they enrol.
+        resend = "action_send" in request.POST and "action_add" not in request.POST
         if (
             request.method == "POST"
+            and not resend
             and user.is_authenticated
             and (user.is_staff or user.is_superuser)
         ):

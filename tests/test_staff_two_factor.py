@@ -573,3 +573,33 @@ def test_hostile_codes_when_asked_again_are_refused_with_a_message(required, val
     client = logged_in(fan, secret)
     age_authentications(client)
     assert client.post(REAUTH_BY_CODE, {"code": value}).status_code == 200
+
+
+def test_staff_may_have_the_link_sent_again_to_confirm_their_address(required):
+    moderator = make_moderator("mod_min")
+    EmailAddress.objects.create(
+        user=moderator, email="mod_min@example.com", primary=True, verified=False
+    )
+    client = logged_in(moderator)
+    client.post("/accounts/email/", {"action_send": "", "email": "mod_min@example.com"})
+    assert any("mod_min@example.com" in message.to for message in outbox())
+
+
+def test_staff_may_have_the_link_sent_again_to_confirm_their_address(required):
+    moderator = make_moderator("mod_min")
+    EmailAddress.objects.create(
+        user=moderator, email="mod_min@example.com", primary=True, verified=False
+    )
+    client = logged_in(moderator)
+    client.post("/accounts/email/", {"action_send": "", "email": "mod_min@example.com"})
+    assert any("mod_min@example.com" in message.to for message in outbox())
+
+
+def test_staff_cannot_slip_a_new_address_in_beside_sending_the_link(required):
+    moderator = with_confirmed_address(make_moderator("mod_min"))
+    client = logged_in(moderator)
+    client.post(REAUTH_BY_PASSWORD, {"password": PASSWORD})
+    client.post(
+        "/accounts/email/", {"action_add": "", "action_send": "", "email": "evil@example.com"}
+    )
+    assert not EmailAddress.objects.filter(email="evil@example.com").exists()
