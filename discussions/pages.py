@@ -14,6 +14,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -293,10 +294,40 @@ class ConcernPage:
             and Follow.objects.filter(user=self.fan, concern=self.concern, is_active=True).exists()
         )
 
-    @property
+    @cached_property
     def here(self):
-        """The page to come back to after acting on a comment."""
-        return self.request.get_full_path()
+        """The page to come back to after acting on a comment: this fear's page as read now.
+
+        Made of the concern's own URL and the parameters the page reads, as it
+        reads them (page_query), never of the request's path and query: a
+        preview posts to the comments' URL, a query may carry anything, and
+        the page of threads that holds this is shared with other fans.
+        """
+        query = self.page_query()
+        return (
+            f"{self.concern.get_absolute_url()}?{query}"
+            if query
+            else self.concern.get_absolute_url()
+        )
+
+    def page_query(self, page=None):
+        """The query naming this page of threads (or page `page` of them), in a fixed order.
+
+        Only what the page reads, as it reads it: the sort and stance it
+        understood, the language a `?lang=` named, and the page's number.
+        """
+        query = QueryDict(mutable=True)
+        if self.request.GET.get("sort") in Sort.values:
+            query["sort"] = self.sort
+        if self.stance:
+            query["stance"] = self.stance
+        if self.request.GET.get("lang") == get_language():
+            query["lang"] = get_language()
+        # As digits, never int(): a page number thousands of digits long is no error.
+        number = (self.request.GET.get("page", "") if page is None else str(page)).lstrip("0")
+        if number.isascii() and number.isdigit() and number != "1":
+            query["page"] = number
+        return query.urlencode()
 
     # The vote
 
@@ -536,12 +567,11 @@ class ConcernPage:
 
     @cached_property
     def older_url(self):
-        """The query for the next page of threads, or "" on the last page."""
+        """The next page of threads, or "" on the last page (as `here`, nothing of the request)."""
         if not self.comments.has_next():
             return ""
-        query = self.request.GET.copy()
-        query["page"] = self.comments.next_page_number()
-        return f"?{query.urlencode()}"
+        query = self.page_query(page=self.comments.next_page_number())
+        return f"{self.concern.get_absolute_url()}?{query}"
 
     # Only pages of threads shared with anonymous readers leave out the empty
     # slots where a reply or a fan's own controls go.

@@ -141,7 +141,10 @@ def test_pagination_links_keep_sort_and_stance(client, concern):
     for i in range(55):
         make_comment(concern, body=f"c{i}", stance="justified")
     html = client.get(concern.get_absolute_url(), {"sort": "top", "stance": "justified"}).text
-    assert 'href="?sort=top&amp;stance=justified&amp;page=2#comments"' in html
+    assert (
+        f'href="/concerns/{concern.slug}/?sort=top&amp;stance=justified&amp;page=2#comments"'
+        in html
+    )
 
 
 def test_best_arguments_side_by_side(client, concern):
