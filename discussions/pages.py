@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,8 @@ from .voting import CLEAR
 COMMENTS_PER_PAGE = 50
 LATEST_UPDATES_ON_HOME = 3
 BEST_ARGUMENTS_PER_SIDE = 3
+# How much of a best argument shows beside it.
+EXCERPT_WORDS = 30
 # Fewer votes than this and a fear is not called divisive or a consensus.
 MIN_VOTES_TO_CALL = 10
 # Replies this deep stop indenting, so long exchanges stay readable on a phone.
@@ -212,8 +215,35 @@ class _SharedView:
 
 
 @dataclass(frozen=True)
+class Argument:
+    """One best argument as the page shows it, and as the cache keeps it.
+
+    Ids, a name and text only: a Comment with its author loaded would keep
+    the author's whole row (password hash, email address) in the cache.
+    """
+
+    pk: int
+    author_id: int | None
+    author_name: str
+    is_spoiler: bool
+    # The start of its text, spoilers masked; none for a spoiler.
+    excerpt: str
+
+    @classmethod
+    def of(cls, comment):
+        excerpt = (
+            ""
+            if comment.is_spoiler
+            else Truncator(comment.plain_text).words(EXCERPT_WORDS, truncate=" …")
+        )
+        # str(): "[deleted account]" is a lazy translation; the key names its language.
+        name = str(comment.author_name)
+        return cls(comment.pk, comment.author_id, name, comment.is_spoiler, excerpt)
+
+
+@dataclass(frozen=True)
 class Side:
-    """The best arguments for one side of a fear."""
+    """The best arguments for one side of a fear (Arguments)."""
 
     stance: str
     label: str
@@ -762,11 +792,13 @@ class ConcernPage:
 
         def sides():
             ranking = rank()
-            comments = Comment.objects.select_related("author").in_bulk(
-                [pk for _stance, pks in ranking for pk in pks]
+            comments = (
+                Comment.objects.select_related("author")
+                .only("body", "is_spoiler", "author__username")
+                .in_bulk([pk for _stance, pks in ranking for pk in pks])
             )
             return [
-                Side(stance, Stance(stance).label, [comments[pk] for pk in pks])
+                Side(stance, Stance(stance).label, [Argument.of(comments[pk]) for pk in pks])
                 for stance, pks in ranking
             ]
 

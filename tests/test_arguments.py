@@ -155,7 +155,7 @@ def test_best_arguments_side_by_side(client, concern):
     mark(no, 1)
     response = client.get(concern.get_absolute_url())
     best = {side.stance: side.comments for side in response.context["page"].best_arguments}
-    assert ([c.body for c in best["justified"]], [c.body for c in best["overblown"]]) == (
+    assert ([c.excerpt for c in best["justified"]], [c.excerpt for c in best["overblown"]]) == (
         ["Strong yes"],
         ["Strong no"],
     )
