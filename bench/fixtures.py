@@ -229,7 +229,7 @@ def grow_comments(total, seed=11):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from discussions.formatting import render
+    from discussions.formatting import render, text_outside_spoilers
     from discussions.models import Comment, Concern, Stance
 
     need = total - Comment.objects.count()
@@ -246,6 +246,7 @@ def grow_comments(total, seed=11):
     # The grown bodies differ only in their number: rendered once, as posting
     # would render each (100,000 renderings would take a minute).
     shown = render(("bench-grow-000000 " + filler * 2)[:300]).html
+    searched = text_outside_spoilers(("bench-grow-000000 " + filler * 2)[:300])
     made = 0
 
     def comment(concern, parent=None, root=None, after=None):
@@ -260,6 +261,9 @@ def grow_comments(total, seed=11):
             root=root,
             body=(f"bench-grow-{made:06d} " + filler * 2)[:300],
             body_html=shown.replace("bench-grow-000000", f"bench-grow-{made:06d}", 1),
+            text_outside_spoilers=searched.replace(
+                "bench-grow-000000", f"bench-grow-{made:06d}", 1
+            ),
             stance=rng.choice(Stance.values),
             created_at=when,
         )
@@ -322,7 +326,7 @@ def seed_comments(concern, comments=SEED_COMMENTS, replies=SEED_REPLIES, seed=7)
     from django.utils import timezone
 
     from discussions.caching import content_changed
-    from discussions.formatting import render
+    from discussions.formatting import render, text_outside_spoilers
     from discussions.models import Comment, Stance
 
     if Comment.objects.filter(concern=concern, body__startswith=MARKER).exists():
@@ -343,6 +347,8 @@ def seed_comments(concern, comments=SEED_COMMENTS, replies=SEED_REPLIES, seed=7)
             body=body,
             # Rendered as posting renders it, so the first page read writes nothing.
             body_html=render(body).html,
+            # And what search finds it by, as saving works it out.
+            text_outside_spoilers=text_outside_spoilers(body),
             stance=rng.choice(Stance.values),
             created_at=earliest + (now - earliest) * rng.random(),
         )

@@ -22,7 +22,7 @@ from accounts.limits import RateLimited, enforce
 from notifications.delivery import follow_automatically, notify_mentions, notify_reply
 
 from .caching import content_changed
-from .formatting import render
+from .formatting import render, text_outside_spoilers
 from .models import ERASED_BODY, Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
 
 
@@ -278,7 +278,14 @@ def disown_comments(user, now):
         erased = (
             mine.top_level()
             .exclude(Exists(Comment.objects.filter(parent=OuterRef("pk"))))
-            .update(status=CommentStatus.DELETED, body=ERASED_BODY, body_html="", updated_at=now)
+            .update(
+                status=CommentStatus.DELETED,
+                body=ERASED_BODY,
+                body_html="",
+                # Their words leave what search reads too.
+                text_outside_spoilers=text_outside_spoilers(ERASED_BODY),
+                updated_at=now,
+            )
         )
         disowned = mine.update(author=None, updated_at=now)
         # Others' @mentions of them link to a profile about to go: rendered
@@ -294,3 +301,28 @@ def disown_comments(user, now):
         "earlier versions": revisions.get(CommentRevision._meta.label, 0),
         "helpful marks": marks.get(HelpfulMark._meta.label, 0),
     }
+
+
+# Comments worked out in one transaction by fill_text_outside_spoilers.
+FILL_BATCH = 500
+
+
+def fill_text_outside_spoilers(using="default"):
+    """Work out what others may find each comment by where it is missing; return how many.
+
+    Comment.save() keeps it; rows written around it (in bulk, or before the
+    column was added) have none, and no search but their author's finds
+    them until this runs, after every `migrate` (discussions.apps): from
+    the live renderer, which a migration must not import.
+    """
+    missing = Comment.objects.using(using).filter(text_outside_spoilers__isnull=True)
+    filled = 0
+    while True:
+        with transaction.atomic(using=using):
+            batch = list(missing.select_for_update().order_by("pk").only("pk", "body")[:FILL_BATCH])
+            for comment in batch:
+                comment.text_outside_spoilers = text_outside_spoilers(comment.body)
+            Comment.objects.using(using).bulk_update(batch, ["text_outside_spoilers"])
+        filled += len(batch)
+        if len(batch) < FILL_BATCH:
+            return filled

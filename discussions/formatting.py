@@ -265,14 +265,14 @@ def spoiler_mask():
     return _("[spoiler]")
 
 
-def _inline_text(inline):
-    """An inline run as plain text: spoilers masked, markup gone, link addresses kept."""
+def _inline_text(inline, mask):
+    """An inline run as plain text: each spoiler as mask, markup gone, link addresses kept."""
     parts, hidden = [], 0
     hrefs = []
     for token in inline.children or []:
         if token.type == "spoiler_open":
             if not hidden:
-                parts.append(spoiler_mask())
+                parts.append(mask)
             hidden += 1
         elif token.type == "spoiler_close":
             hidden -= 1
@@ -301,6 +301,19 @@ def plain_text(body):
     Quotes keep their "> " so a mail never passes quoted words off as the
     author's; list items start with "- ".
     """
+    return _as_text(body, spoiler_mask())
+
+
+def text_outside_spoilers(body):
+    """A comment as plain text with its inline spoilers left out: what anyone's search reads.
+
+    The same text as plain_text, but a spoiler leaves a space rather than a
+    translated mask, so the words kept are the comment's own in any language.
+    """
+    return _as_text(body, " ")
+
+
+def _as_text(body, mask):
     tokens = PARSER.parse(body, {})
     blocks, quotes, item = [], 0, False
     for token in tokens:
@@ -311,7 +324,10 @@ def plain_text(body):
         elif token.type == "list_item_open":
             item = True
         elif token.type in ("inline", "code_block", "fence"):
-            text = _inline_text(token) if token.type == "inline" else token.content.rstrip("\n")
+            if token.type == "inline":
+                text = _inline_text(token, mask)
+            else:
+                text = token.content.rstrip("\n")
             if item:
                 text, item = f"- {text}", False
             prefix = "> " * quotes

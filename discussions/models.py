@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from accounts.models import DELETED_ACCOUNT
 from news.models import SLUG_HELP, Effect, fill_slug
 
-from .formatting import plain_text
+from .formatting import plain_text, text_outside_spoilers
 from .formatting import render as render_comment
 
 COMMENT_MAX_LENGTH = 5000
@@ -739,6 +739,15 @@ class Comment(models.Model):
     # the live renderer, and a copy frozen in it would drift from it; emptying
     # the column is also how a change to the renderer reaches old comments.
     body_html = models.TextField(_("comment as shown"), blank=True, default="", editable=False)
+    # The body as plain text with its inline spoilers left out: the words a
+    # search by anyone but the author matches (search.engine). Worked out from
+    # the body on every save that writes it. NULL, not "", for rows written
+    # around save() (bulk writes, rows from before it): none worked out yet,
+    # where "" is a comment all spoiler. No other fan's search finds those,
+    # and `migrate` fills them (discussions.apps).
+    text_outside_spoilers = models.TextField(  # noqa: DJ001 (NULL and "" differ, above)
+        _("text outside spoilers"), null=True, blank=True, editable=False
+    )
     is_spoiler = models.BooleanField(
         _("contains spoilers"),
         default=False,
@@ -795,10 +804,16 @@ class Comment(models.Model):
     def save(self, *args, **kwargs):
         if self.parent_id and not self.root_id:
             self.root_id = self.parent.root_id or self.parent_id
-        if not self.body_html and kwargs.get("update_fields") is None:
+        fields = kwargs.get("update_fields")
+        if not self.body_html and fields is None:
             # A comment made without the authoring operations (the demo, tests)
             # is rendered as it is written, not by the first page that shows it.
             self.body_html = render_comment(self.body).html
+        if fields is None or "body" in fields:
+            # What others may find it by follows the body, whoever writes it.
+            self.text_outside_spoilers = text_outside_spoilers(self.body)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "text_outside_spoilers"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -14,11 +14,13 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,8 @@ from .voting import CLEAR
 COMMENTS_PER_PAGE = 50
 LATEST_UPDATES_ON_HOME = 3
 BEST_ARGUMENTS_PER_SIDE = 3
+# How much of a best argument shows beside it.
+EXCERPT_WORDS = 30
 # Fewer votes than this and a fear is not called divisive or a consensus.
 MIN_VOTES_TO_CALL = 10
 # Replies this deep stop indenting, so long exchanges stay readable on a phone.
@@ -211,8 +215,35 @@ class _SharedView:
 
 
 @dataclass(frozen=True)
+class Argument:
+    """One best argument as the page shows it, and as the cache keeps it.
+
+    Ids, a name and text only: a Comment with its author loaded would keep
+    the author's whole row (password hash, email address) in the cache.
+    """
+
+    pk: int
+    author_id: int | None
+    author_name: str
+    is_spoiler: bool
+    # The start of its text, spoilers masked; none for a spoiler.
+    excerpt: str
+
+    @classmethod
+    def of(cls, comment):
+        excerpt = (
+            ""
+            if comment.is_spoiler
+            else Truncator(comment.plain_text).words(EXCERPT_WORDS, truncate=" …")
+        )
+        # str(): "[deleted account]" is a lazy translation; the key names its language.
+        name = str(comment.author_name)
+        return cls(comment.pk, comment.author_id, name, comment.is_spoiler, excerpt)
+
+
+@dataclass(frozen=True)
 class Side:
-    """The best arguments for one side of a fear."""
+    """The best arguments for one side of a fear (Arguments)."""
 
     stance: str
     label: str
@@ -293,10 +324,40 @@ class ConcernPage:
             and Follow.objects.filter(user=self.fan, concern=self.concern, is_active=True).exists()
         )
 
-    @property
+    @cached_property
     def here(self):
-        """The page to come back to after acting on a comment."""
-        return self.request.get_full_path()
+        """The page to come back to after acting on a comment: this fear's page as read now.
+
+        Made of the concern's own URL and the parameters the page reads, as it
+        reads them (page_query), never of the request's path and query: a
+        preview posts to the comments' URL, a query may carry anything, and
+        the page of threads that holds this is shared with other fans.
+        """
+        query = self.page_query()
+        return (
+            f"{self.concern.get_absolute_url()}?{query}"
+            if query
+            else self.concern.get_absolute_url()
+        )
+
+    def page_query(self, page=None):
+        """The query naming this page of threads (or page `page` of them), in a fixed order.
+
+        Only what the page reads, as it reads it: the sort and stance it
+        understood, the language a `?lang=` named, and the page's number.
+        """
+        query = QueryDict(mutable=True)
+        if self.request.GET.get("sort") in Sort.values:
+            query["sort"] = self.sort
+        if self.stance:
+            query["stance"] = self.stance
+        if self.request.GET.get("lang") == get_language():
+            query["lang"] = get_language()
+        # As digits, never int(): a page number thousands of digits long is no error.
+        number = (self.request.GET.get("page", "") if page is None else str(page)).lstrip("0")
+        if number.isascii() and number.isdigit() and number != "1":
+            query["page"] = number
+        return query.urlencode()
 
     # The vote
 
@@ -536,12 +597,11 @@ class ConcernPage:
 
     @cached_property
     def older_url(self):
-        """The query for the next page of threads, or "" on the last page."""
+        """The next page of threads, or "" on the last page (as `here`, nothing of the request)."""
         if not self.comments.has_next():
             return ""
-        query = self.request.GET.copy()
-        query["page"] = self.comments.next_page_number()
-        return f"?{query.urlencode()}"
+        query = self.page_query(page=self.comments.next_page_number())
+        return f"{self.concern.get_absolute_url()}?{query}"
 
     # Only pages of threads shared with anonymous readers leave out the empty
     # slots where a reply or a fan's own controls go.
@@ -732,11 +792,13 @@ class ConcernPage:
 
         def sides():
             ranking = rank()
-            comments = Comment.objects.select_related("author").in_bulk(
-                [pk for _stance, pks in ranking for pk in pks]
+            comments = (
+                Comment.objects.select_related("author")
+                .only("body", "is_spoiler", "author__username")
+                .in_bulk([pk for _stance, pks in ranking for pk in pks])
             )
             return [
-                Side(stance, Stance(stance).label, [comments[pk] for pk in pks])
+                Side(stance, Stance(stance).label, [Argument.of(comments[pk]) for pk in pks])
                 for stance, pks in ranking
             ]
 

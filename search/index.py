@@ -1,4 +1,4 @@
-"""The full-text indexes search reads (search.engine), made by migration 0001.
+"""The full-text indexes search reads (search.engine), made by its migrations.
 
 PostgreSQL keeps its stored document column and indexes on the comments'
 table through any later change to it: nothing to do there. SQLite's FTS5
@@ -45,14 +45,14 @@ def _refill(cursor, table, fts, columns):
 def repair(connection):
     """After `migrate` on SQLite: put back the triggers a rebuilt table lost, refill its index.
 
-    Only where migration 0001 made the FTS5 tables: before it, there is nothing to repair.
+    Only where a migration made the FTS5 table: before it, there is nothing to repair.
     """
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
         present = {name for (name,) in cursor.fetchall()}
-        for table, (fts, columns) in FTS_TABLES.items():
+        for fts, (table, columns) in FTS_TABLES.items():
             if fts not in present or all(f"{fts}_{event}" in present for event in TRIGGERS):
                 continue
             for statement in _sqlite_statements(table, fts, columns):

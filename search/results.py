@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -97,11 +98,26 @@ class Result:
     place: str = ""  # the fear a comment was posted on
 
 
-class Hits:
-    """One kind of row the search looks in: the rows the public may see, their text, their order."""
+def comment_documents(user):
+    """What a search by this visitor reads of comments (engine.Document).
 
-    def __init__(self, kind, terms, order):
-        self.kind, self.terms, self.order = kind, terms, order
+    Anyone's search reads the text outside spoilers of comments that are not
+    spoilers as a whole, so a hit never tells that a spoiler holds a word.
+    A fan's own search also reads every word of what they wrote, spoilers
+    included: the fan who wrote them still finds them.
+    """
+    others = engine.Document(("text_outside_spoilers",), Q(is_spoiler=False))
+    if not user.is_authenticated:
+        return [others]
+    return [engine.Document(("body",), Q(author_id=user.pk)), others]
+
+
+class Hits:
+    """One kind of row the search looks in: the rows the visitor may find, by which text, in
+    what order."""
+
+    def __init__(self, kind, terms, order, user):
+        self.kind, self.terms, self.order, self.user = kind, terms, order, user
 
     @property
     def rows(self):
@@ -113,26 +129,27 @@ class Hits:
 
     @cached_property
     def matches(self):
-        searchable, fields, newest = {
-            Kind.COMMENTS: (
+        if self.kind == Kind.COMMENTS:
+            searchable, documents, newest = (
                 Comment.objects.searchable().select_related("concern", "author"),
-                ["body"],
+                comment_documents(self.user),
                 ("-created_at", "-pk"),
-            ),
-            Kind.FEARS: (
+            )
+        elif self.kind == Kind.FEARS:
+            searchable, documents, newest = (
                 Concern.objects.all(),
-                ["title_en", "title_ko", "description_en", "description_ko"],
+                [engine.Document(("title_en", "title_ko", "description_en", "description_ko"))],
                 ("-created_at", "-pk"),
-            ),
-            Kind.UPDATES: (
+            )
+        else:
+            searchable, documents, newest = (
                 SeasonUpdate.objects.published(),
-                ["title_en", "title_ko", "summary_en", "summary_ko"],
+                [engine.Document(("title_en", "title_ko", "summary_en", "summary_ko"))],
                 ("-published_at", "-pk"),
-            ),
-        }[self.kind]
+            )
         return engine.matching(
             searchable,
-            fields,
+            documents,
             self.terms,
             newest=newest,
             relevance=self.order == Order.RELEVANCE,
@@ -199,7 +216,7 @@ class SearchPage:
         self.order = cleaned.get("sort") or Order.RELEVANCE
         self.kind = cleaned.get("type") or Kind.COMMENTS
         self.terms = engine.words(self.query)
-        self.hits = {kind: Hits(kind, self.terms, self.order) for kind in Kind}
+        self.hits = {kind: Hits(kind, self.terms, self.order, request.user) for kind in Kind}
 
     @property
     def has_query(self):

@@ -1,5 +1,6 @@
 """Pages through the cache: every promise the uncached pages keep, kept when served from it."""
 
+import re
 import warnings
 
 import pytest
@@ -335,6 +336,63 @@ def test_forms_on_the_shared_threads_carry_each_fans_own_token(concern):
     response = visitor.post(f"/comments/{comment.pk}/helpful/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert comment.helpful_marks.filter(user=second).exists()
+
+
+NEXT = re.compile(r'name="next" value="([^"]*)"')
+# A preview posts to the comments' URL; the query is whatever the poster's browser sent.
+PREVIEWS = pytest.mark.parametrize(
+    "query", ["?sort=top", "?sort=top&next=//evil.example&x=<script>"], ids=["sorted", "hostile"]
+)
+
+
+def preview(visitor, concern, query):
+    response = visitor.post(
+        f"/concerns/{concern.slug}/comments/{query}",
+        {"body": "A draft to look at first.", "stance": "justified", "preview": "1"},
+    )
+    assert response.status_code == 200
+    return response
+
+
+@PREVIEWS
+def test_shared_threads_keep_nothing_of_the_request_that_built_them(concern, query):
+    make_comment(concern, body="Someone's argument.")
+    previewer, reader = age_account(make_user("previewer")), age_account(make_user("reader"))
+    preview(signed_in(previewer), concern, query)
+    html = signed_in(reader).get(concern.get_absolute_url(), {"sort": "top"}).text
+    assert "evil" not in html and "script%3E" not in html and "&lt;script" not in html
+    assert f"/concerns/{concern.slug}/comments/?" not in html
+    assert set(NEXT.findall(html)) == {f"/concerns/{concern.slug}/?sort=top"}
+
+
+@PREVIEWS
+def test_a_helpful_mark_without_javascript_comes_back_to_the_fans_own_page(concern, query):
+    comment = make_comment(concern, body="Someone's argument.")
+    previewer, reader = age_account(make_user("previewer")), age_account(make_user("reader"))
+    preview(signed_in(previewer), concern, query)
+    visitor = signed_in(reader)
+    html = visitor.get(concern.get_absolute_url(), {"sort": "top"}).text
+    (next_page,) = NEXT.findall(actions_of(html, comment))
+    response = visitor.post(f"/comments/{comment.pk}/helpful/", {"next": next_page})
+    assert response.url == f"/concerns/{concern.slug}/?sort=top#comment-{comment.pk}"
+
+
+@PREVIEWS
+def test_a_preview_sends_helpful_marks_back_to_the_fears_page(concern, query):
+    comment = make_comment(concern, body="Someone's argument.")
+    html = preview(signed_in(age_account(make_user("previewer"))), concern, query).text
+    assert NEXT.findall(actions_of(html, comment)) == [f"/concerns/{concern.slug}/?sort=top"]
+
+
+def test_the_shared_threads_name_each_page_by_what_it_reads(concern):
+    for n in range(55):
+        make_comment(concern, body=f"Argument {n}", stance="justified")
+    reader = signed_in(age_account(make_user("reader")))
+    html = reader.get(concern.get_absolute_url(), {"stance": "justified", "sort": "top"}).text
+    older = f"/concerns/{concern.slug}/?sort=top&amp;stance=justified&amp;page=2"
+    assert f'href="{older}#comments"' in html
+    second = reader.get(concern.get_absolute_url(), {"page": "002", "sort": "top"}).text
+    assert set(NEXT.findall(second)) == {f"/concerns/{concern.slug}/?sort=top&amp;page=2"}
 
 
 def test_a_fan_without_a_confirmed_address_may_report_but_not_reply(concern):

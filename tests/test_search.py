@@ -9,12 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from discussions.authoring import disown_comments, edit_comment
 from discussions.models import Comment
+from moderation import decisions
 from news.models import SeasonUpdate
 from search import engine, index
 from search.forms import SearchForm
 from search.results import snippet
-from tests.factories import make_comment, make_concern, make_update
+from tests.factories import make_comment, make_concern, make_moderator, make_update, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,13 @@ def test_a_result_links_to_the_comment_on_its_fear(client, concern):
 
 def test_an_edited_comment_is_found_by_its_new_words_only(client, concern):
     comment = make_comment(concern, body="First draft about hallways.")
-    Comment.objects.filter(pk=comment.pk).update(body="Second draft about rooftops.")
+    edit_comment(
+        comment.author,
+        comment,
+        body="Second draft about rooftops.",
+        is_spoiler=False,
+        stance=comment.stance,
+    )
     assert found(client, "rooftops") == [comment.get_absolute_url()]
     assert found(client, "hallways") == []
 
@@ -146,8 +154,11 @@ def test_snippets_mark_the_matches_and_escape_the_rest(client, concern):
     assert "<script>alert(1)" not in html and "<b>school" not in html
 
 
-def test_a_spoiler_comment_shows_a_neutral_line_instead_of_its_text(client, concern):
-    make_comment(concern, body="Nam-ra becomes the queen of the zombies.", is_spoiler=True)
+def test_a_spoiler_comment_shows_its_author_a_neutral_line_instead_of_its_text(client, concern):
+    comment = make_comment(
+        concern, body="Nam-ra becomes the queen of the zombies.", is_spoiler=True
+    )
+    client.force_login(comment.author)
     response = search(client, q="queen")
     assert len(response.context["page"].results) == 1
     assert "Spoiler: open the comment to read it." in response.text
@@ -191,6 +202,108 @@ def test_a_page_of_snippets_after_one_long_word_each_takes_no_time():
 def test_a_masked_spoiler_is_never_marked_even_when_it_holds_the_word():
     html = str(snippet("Before ||zombie twist|| after zombie", ["zombie"]))
     assert html.count("<mark>") == 1 and "twist" not in html
+
+
+# --- spoilers: found by nobody but their author ---------------------------------------------
+
+WHOLE = {"body": "Nam-ra becomes the queen of the zombies.", "is_spoiler": True}
+INLINE = {"body": "The rooftop scene: ||Nam-ra becomes the queen|| of the school."}
+SPOILERS = pytest.mark.parametrize("spoiler", [WHOLE, INLINE], ids=["whole", "inline"])
+BOTH_ORDERS = pytest.mark.parametrize("sort", ["relevance", "new"])
+
+
+@SPOILERS
+@BOTH_ORDERS
+def test_a_word_only_inside_a_spoiler_finds_nothing_for_a_visitor(client, concern, spoiler, sort):
+    make_comment(concern, **spoiler)
+    page = search(client, q="queen", sort=sort).context["page"]
+    assert page.results == [] and page.total == 0
+
+
+@SPOILERS
+def test_a_word_only_inside_a_spoiler_finds_nothing_for_another_fan(client, concern, spoiler):
+    make_comment(concern, **spoiler)
+    client.force_login(make_user())
+    assert found(client, "queen") == []
+    assert found(client, "becomes queen") == []
+
+
+@SPOILERS
+@BOTH_ORDERS
+def test_the_author_finds_their_own_spoiler_by_its_words(client, concern, spoiler, sort):
+    comment = make_comment(concern, **spoiler)
+    client.force_login(comment.author)
+    assert found(client, "queen", sort=sort) == [comment.get_absolute_url()]
+
+
+def test_the_author_finds_their_own_spoiler_among_others_comments(client, concern):
+    theirs = make_comment(concern, body="A queen of the hallway, out in the open.")
+    mine = make_comment(concern, **INLINE)
+    client.force_login(mine.author)
+    assert set(found(client, "queen")) == {theirs.get_absolute_url(), mine.get_absolute_url()}
+    assert found(client, "queen", sort="new") == [
+        mine.get_absolute_url(),
+        theirs.get_absolute_url(),
+    ]
+
+
+def test_words_outside_an_inline_spoiler_still_find_the_comment(client, concern):
+    comment = make_comment(concern, **INLINE)
+    assert found(client, "rooftop") == [comment.get_absolute_url()]
+
+
+def test_a_short_word_only_inside_a_spoiler_finds_nothing(client, concern):
+    # Words under three characters take another path on SQLite (LIKE, not trigrams).
+    make_comment(concern, body="Who lives? ||Su-hyeok is ok|| in the end.")
+    assert found(client, "ok") == []
+
+
+def test_the_spoiler_mask_itself_is_no_word_to_find(client, concern):
+    make_comment(concern, **INLINE)
+    assert found(client, "spoiler") == []
+
+
+@postgresql_only
+def test_a_typo_finds_no_spoiler_word_on_postgresql(client, concern):
+    make_comment(concern, body="Who lives? ||The zombie queen rules|| the school.")
+    assert found(client, "zombei") == []
+    assert found(client, "qeen") == []
+
+
+def test_a_comment_moderators_mark_as_spoiler_drops_out_of_search(client, concern):
+    comment = make_comment(concern, body="Nam-ra becomes the queen of the zombies.")
+    assert found(client, "queen") == [comment.get_absolute_url()]
+    decisions.mark_as_spoiler([comment], make_moderator())
+    assert found(client, "queen") == []
+
+
+def test_words_an_edit_puts_inside_a_spoiler_drop_out_of_search(client, concern):
+    comment = make_comment(concern, body="Nam-ra becomes the queen of the zombies.")
+    edit_comment(
+        comment.author,
+        comment,
+        body="Nam-ra becomes ||the queen|| of the zombies.",
+        is_spoiler=False,
+        stance=comment.stance,
+    )
+    assert found(client, "queen") == []
+    assert found(client, "zombies") == [comment.get_absolute_url()]
+
+
+def test_migrate_works_out_the_words_of_comments_written_before_it(client, concern):
+    comment = make_comment(concern, **INLINE)
+    Comment.objects.filter(pk=comment.pk).update(text_outside_spoilers=None)
+    assert found(client, "rooftop") == []  # not worked out yet: nobody else finds it
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    assert found(client, "rooftop") == [comment.get_absolute_url()]
+    assert found(client, "queen") == []
+
+
+def test_an_erased_comment_leaves_no_word_for_search(concern):
+    comment = make_comment(concern, **INLINE)
+    disown_comments(comment.author, timezone.now())
+    comment.refresh_from_db()
+    assert "rooftop" not in comment.text_outside_spoilers
 
 
 # --- order and paging -----------------------------------------------------------------------
