@@ -80,6 +80,7 @@ FTS_TABLES = {
         "news_seasonupdate",
         ("title_en", "title_ko", "summary_en", "summary_ko"),
     ),
+    "search_update_title_fts": ("news_seasonupdate", ("title_en", "title_ko")),
 }
 
 

@@ -112,6 +112,18 @@ def comment_documents(user):
     return [engine.Document(("body",), Q(author_id=user.pk)), others]
 
 
+def update_documents():
+    """What a search reads of Season 2 updates: an update marked as a spoiler, its title alone.
+
+    Its summary is collapsed everywhere, so a hit by a word in it would tell
+    what the spoiler says.
+    """
+    return [
+        engine.Document(("title_en", "title_ko", "summary_en", "summary_ko"), Q(is_spoiler=False)),
+        engine.Document(("title_en", "title_ko"), Q(is_spoiler=True)),
+    ]
+
+
 class Hits:
     """One kind of row the search looks in: the rows the visitor may find, by which text, in
     what order."""
@@ -144,7 +156,7 @@ class Hits:
         else:
             searchable, documents, newest = (
                 SeasonUpdate.objects.published(),
-                [engine.Document(("title_en", "title_ko", "summary_en", "summary_ko"))],
+                update_documents(),
                 ("-published_at", "-pk"),
             )
         return engine.matching(

@@ -182,6 +182,23 @@ def test_a_spoiler_update_shows_a_neutral_line(client):
     assert "reveals everything" not in html
 
 
+@pytest.mark.parametrize("sort", ["relevance", "new"])
+def test_a_word_only_in_a_spoiler_updates_summary_finds_nothing(client, sort):
+    make_update(title="Finale leak", summary="Cheong-san survives the outbreak.", is_spoiler=True)
+    html = search(client, q="survives", type="updates", sort=sort).text
+    assert "Finale leak" not in html
+
+
+def test_a_spoiler_update_is_still_found_by_its_title(client):
+    make_update(title="Finale leak", summary="Cheong-san survives the outbreak.", is_spoiler=True)
+    assert "Finale leak" in search(client, q="finale", type="updates").text
+
+
+def test_an_update_that_is_no_spoiler_is_found_by_its_summary(client):
+    make_update(title="Set photos", summary="Cheong-san survives the outbreak.")
+    assert "Set photos" in search(client, q="survives", type="updates").text
+
+
 def test_a_snippet_is_cut_around_the_first_match():
     text = "filler " * 80 + "the zombie arrives " + "more " * 80
     html = str(snippet(text, ["zombie"]))
