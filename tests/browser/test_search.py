@@ -16,7 +16,7 @@ def test_a_fan_searches_from_the_header_and_opens_a_highlighted_result(open_page
     comment = make_comment(concern, body="The rooftop scene is why the school mattered.")
     make_comment(concern, body="The rooftop ending: ||Nam-ra flies away||.")
     make_comment(concern, body="Spoiler rooftop talk.", is_spoiler=True)
-    make_comment(concern, body="Nothing about roofs here.")
+    make_comment(concern, body="Nothing about the school building here.")
 
     page = open_page()
     page.goto("/")
