@@ -21,8 +21,8 @@ ROLES = {
         ("discussions", "concern", ["view"]),
         ("news", "seasonupdate", ["view"]),
         ("news", "updateeffect", ["view"]),
-        ("discussions", "vote", ["view"]),
-        ("discussions", "voteevent", ["view"]),
+        ("opinion", "vote", ["view"]),
+        ("opinion", "voteevent", ["view"]),
         ("accounts", "user", ["view"]),
     ],
     CURATORS: [

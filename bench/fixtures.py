@@ -115,9 +115,10 @@ def make_reader(concern):
     cases measure.
     """
     from discussions.authoring import toggle_helpful
-    from discussions.models import Comment, HelpfulMark, Vote
-    from discussions.voting import cast_vote
+    from discussions.models import Comment, HelpfulMark
     from notifications.delivery import follow_concern
+    from opinion.models import Vote
+    from opinion.voting import cast_vote
 
     reader = established_fan(READER)
     if not Vote.objects.filter(user=reader, concern=concern).exists():
@@ -152,7 +153,7 @@ def write_ballots(path, concern):
     """
     from django.contrib.auth import get_user_model
 
-    from discussions.models import Vote
+    from opinion.models import Vote
 
     with open(path) as listing:
         keys = dict(line.split() for line in listing if line.strip())
@@ -172,7 +173,7 @@ def write_ballots(path, concern):
 
 def tally(concern):
     """The truth the site's tallies must match: its Vote rows, counted."""
-    from discussions.models import Vote
+    from opinion.models import Vote
 
     rows = Vote.objects.filter(concern=concern)
     return {verdict: rows.filter(verdict=verdict).count() for verdict in VERDICTS}
@@ -191,7 +192,7 @@ def count_queries(pages, cold):
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from discussions.models import Vote
+    from opinion.models import Vote
 
     counts = {}
     for label, method, path, session in pages:
@@ -407,7 +408,7 @@ class SideLoad:
     def __init__(self, base, concern, rate, fans=SIDE_FANS):
         from django.conf import settings
 
-        from discussions.models import Vote
+        from opinion.models import Vote
 
         address = urlsplit(base)
         self.host, self.port = address.hostname, address.port

@@ -28,7 +28,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from discussions.models import Concern, Vote  # noqa: E402
+from discussions.models import Concern  # noqa: E402
+from opinion.models import Vote  # noqa: E402
 
 VOTES = int(os.environ.get("BENCH_VOTES", "100000"))
 DAYS = int(os.environ.get("BENCH_DAYS", "365"))

@@ -22,24 +22,16 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import CURATORS, MODERATORS, ensure_role
 from discussions.authoring import delete_comment, mark_helpful, post_comment
-from discussions.impacts import refresh_impacts
-from discussions.models import (
-    IMPACT_WINDOW_DAYS,
-    Article,
-    Comment,
-    Concern,
-    HelpfulMark,
-    Verdict,
-    Vote,
-    VoteEvent,
-)
-from discussions.tallies import forget_votes
-from discussions.voting import CLEAR, cast_vote, replay_history
+from discussions.models import Article, Comment, Concern, HelpfulMark
 from moderation import decisions
 from moderation.models import ModerationEvent, Report, Rule, Suspension
 from news.models import Effect, SeasonUpdate, UpdateEffect, fill_slug
 from news.publishing import publish_update
 from notifications.models import Follow, Notification
+from opinion.impacts import refresh_impacts
+from opinion.models import IMPACT_WINDOW_DAYS, Verdict, Vote, VoteEvent
+from opinion.tallies import forget_votes
+from opinion.voting import CLEAR, cast_vote, replay_history
 
 from .content import (
     CROWD,
@@ -266,7 +258,7 @@ def _helpful_marks(comment, count, users, rng, now):
 
 
 def _write_vote_history(users, concerns, updates, now, rng):
-    """Months of votes, each at its own moment, written by discussions.voting.replay_history."""
+    """Months of votes, each at its own moment, written by opinion.voting.replay_history."""
     ballots = _ballots(users, concerns, updates, now, rng)
     replay_history({(user.pk, concern.pk): steps for (user, concern), steps in ballots.items()})
 
@@ -300,7 +292,7 @@ def _ballots(users, concerns, updates, now, rng):
     def crowd_moment(concern):
         # News brings visitors: half the crowd's votes on a fear land in the
         # weeks either side of news about it, so each update's page has votes
-        # to compare on both sides (discussions.impacts).
+        # to compare on both sides (opinion.impacts).
         if rng.random() < 0.5:
             published = rng.choice(around[concern.pk])
             window = datetime.timedelta(days=IMPACT_WINDOW_DAYS)

@@ -4,15 +4,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from accounts.admin import RecordAdmin
-
 from .featuring import feature_article
-from .models import (
-    Article,
-    Concern,
-    Vote,
-    VoteEvent,
-)
+from .models import Article, Concern
 
 
 # Plain TranslationAdmin, each language's field one under the other: the
@@ -93,25 +86,3 @@ class ConcernAdmin(TranslationAdmin):
     @admin.display(description=_("visible comments"), ordering="comment_count")
     def visible_comments(self, obj):
         return obj.comment_count
-
-
-@admin.register(Vote)
-class VoteAdmin(RecordAdmin):
-    # Votes change only through cast_vote: a row deleted here would skip the
-    # history and the day's shift, and the chart would drift from the tallies.
-    list_display = ("user", "concern", "verdict", "created_at", "updated_at")
-    list_filter = ("verdict", "concern")
-    search_fields = ("user__username", "concern__title")
-    ordering = ("-updated_at",)
-    list_select_related = ("user", "concern")
-    date_hierarchy = "updated_at"
-
-
-@admin.register(VoteEvent)
-class VoteEventAdmin(RecordAdmin):
-    list_display = ("created_at", "user", "concern", "action", "previous_verdict", "verdict")
-    list_filter = ("action", "verdict", "concern")
-    search_fields = ("user__username", "concern__title")
-    ordering = ("-created_at", "-pk")
-    list_select_related = ("user", "concern")
-    date_hierarchy = "created_at"

@@ -31,7 +31,6 @@ from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, transaction
 
 VERSION_KEY = "discussions:content-version"
-HISTORY_KEY = "discussions:history-version"
 # Rankings that decay with time (the "top" sort, the best arguments) are
 # recomputed at least this often (seconds), even when nothing is written.
 RANKING_SECONDS = 300
@@ -147,34 +146,10 @@ def portable_key(key):
     return "discussions:sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
-def history_version():
-    """The token naming the vote history of past days; a new one when it is rewritten.
-
-    Votes only ever add to today, so what is summed from the days before
-    yesterday (the tallies' and the chart's settled days) stays true until
-    history_rewritten(), not merely until the next comment.
-    """
-    return _token(HISTORY_KEY)
-
-
-def _new_history_version():
-    cache.set(HISTORY_KEY, secrets.token_hex(8), None)
-
-
-def history_rewritten():
-    """Past days' votes changed (a replay, a removal, a repair): drop what was summed from them.
-
-    Everything showing them is stale too, so the content version changes as well.
-    """
-    _new_history_version()
-    transaction.on_commit(_new_history_version)
-    content_changed()
-
-
 def cached(key, build, timeout, *, version=None):
     """Return the value cached under `key` (a tuple), or build it from the primary and keep it.
 
-    Kept under the content version, or under `version` (history_version()).
+    Kept under the content version, or under `version` (opinion.caching.history_version()).
     """
     version = version or content_version()
     full_key = portable_key(":".join(str(part) for part in ("discussions", version, *key)))

@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from news.models import SeasonUpdate
+from opinion.models import Verdict
+from opinion.voting import CLEAR
 
 from .formatting import count_links
-from .models import Comment, Stance, Verdict
-from .voting import CLEAR
+from .models import Comment, Stance
 
 
 class VoteForm(forms.Form):

@@ -32,9 +32,11 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from opinion.established import established_tally
+from opinion.models import Vote
+
 from .caching import CONTENT_SECONDS, cached, fresh_reads, portable_key, read_with_version
-from .established import established_tally
-from .models import Comment, Concern, Vote
+from .models import Comment, Concern
 from .pages import comment_counts, with_current_tallies
 
 # The two answers a concern can have: as everyone may see it, or with the

@@ -26,24 +26,16 @@ from django.utils.translation import gettext_lazy as _
 
 from news.models import Effect, SeasonUpdate, news_status_of
 from notifications.models import Follow
+from opinion.caching import history_version
+from opinion.charts import CHART_DAYS, daily_tallies, opinion_chart, sparkline
+from opinion.established import established_tallies, established_tally
+from opinion.models import DailyShift, ReconsiderDismissal, Verdict, Vote
+from opinion.voting import CLEAR
 
-from .caching import CONTENT_SECONDS, CSRF_PLACEHOLDER, RANKING_SECONDS, cached, history_version
+from .caching import CONTENT_SECONDS, CSRF_PLACEHOLDER, RANKING_SECONDS, cached
 from .cards import concern_share, site_share
-from .charts import CHART_DAYS, daily_tallies, opinion_chart, sparkline
-from .established import established_tallies, established_tally
 from .forms import FRESH_REPLY, CommentForm
-from .models import (
-    Article,
-    Comment,
-    Concern,
-    DailyShift,
-    ReconsiderDismissal,
-    Sort,
-    Stance,
-    Verdict,
-    Vote,
-)
-from .voting import CLEAR
+from .models import Article, Comment, Concern, Sort, Stance
 
 COMMENTS_PER_PAGE = 50
 LATEST_UPDATES_ON_HOME = 3
@@ -81,7 +73,7 @@ def with_current_tallies(concerns):
 
     Votes only ever add to the day they are cast on, so the days before
     yesterday are settled: their sums are kept for the day (or until the
-    history is rewritten: caching.history_version), and the
+    history is rewritten: opinion.caching.history_version), and the
     database sums two days' rows, not a year's. Yesterday stays live for
     votes that began before midnight and committed after it.
     """
@@ -371,7 +363,7 @@ class ConcernPage:
 
     @cached_property
     def established(self):
-        """The tally among established fans beside the whole (discussions.established).
+        """The tally among established fans beside the whole (opinion.established).
 
         The same for every visitor; the template shows it only with the
         results, and only when it differs.
@@ -441,8 +433,9 @@ class ConcernPage:
 
         Votes are only ever recorded on the day they are cast, so the days
         before yesterday are settled and kept (until the history is
-        rewritten, as a repair does: caching.history_version); yesterday stays live for
-        votes that began before midnight and committed after it.
+        rewritten, as a repair does: opinion.caching.history_version);
+        yesterday stays live for votes that began before midnight and
+        committed after it.
         """
         today = timezone.localdate()
         live_from = today - datetime.timedelta(days=1)
@@ -468,7 +461,7 @@ class ConcernPage:
         the tally, so the tally names the live days' counts without reading
         them (two fans trading sides within the day leave it as it was: the
         chart catches up with the next vote). Repairs that rewrite past days
-        change the content version (discussions.tallies).
+        change the content version (opinion.tallies).
         """
         tally = self.tally
         key = (
@@ -833,7 +826,7 @@ class FearCard:
     concern: Concern
     results_visible: bool
     sparkline: str = ""
-    # The tally among established fans (discussions.established), with the results.
+    # The tally among established fans (opinion.established), with the results.
     established: object = None
 
 

@@ -12,7 +12,9 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .models import Comment, Vote
+from opinion.models import Vote
+
+from .models import Comment
 
 PROFILE_COMMENTS_PER_PAGE = 20
 

@@ -1,54 +1,27 @@
 """What discussions does when something it depends on changes elsewhere.
 
 accounts may not import discussions (docs/architecture.md), so deleting a fan
-cannot call into it, and news and moderation write rows the pages show;
-discussions listens instead, from DiscussionsConfig.ready.
+cannot call into it, news and moderation write rows the pages show, and the
+opinion engine rewrites past days the pages keep summed; discussions listens
+instead, from DiscussionsConfig.ready.
 """
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from news.models import SeasonUpdate, UpdateEffect
+from opinion.caching import past_days_rewritten
 
 from .caching import content_changed
-from .impacts import past_votes_changed, update_written
-from .models import Article, Comment, CommentRevision, Concern, HelpfulMark, Vote, VoteEvent
-from .tallies import drop_empty_days, lock_votes, withdraw
+from .models import Article, Comment, CommentRevision, Concern, HelpfulMark
 
 # Rows that pages show besides tallies: a write to any of them changes the
 # content version (discussions.caching). Subclasses count too: moderation
 # saves comments through a proxy model.
 CONTENT = (Article, Concern, Comment, CommentRevision, HelpfulMark, SeasonUpdate, UpdateEffect)
-
-
-@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_leaving")
-def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
-    """Take a fan deleted behind privacy.deletion's back off the chart, as if they never voted.
-
-    The admin refuses to delete a fan with votes (votes are read-only there),
-    so this is a shell or a script. Their history is withdrawn from the daily
-    shifts and deleted here; the cascade deletes their votes right after, in
-    the same transaction. Left alone, the history would only lose its fan
-    (SET_NULL, which keeps the rows of accounts deleted by privacy.deletion)
-    while its shifts were gone: drift. A fan who deleted their own account
-    had their votes cleared and their history unnamed first, so nothing is
-    left here to withdraw. A fan whose comments protect them is refused
-    before any signal is sent.
-    """
-    lock_votes(Vote.objects.filter(user=instance))
-    history = VoteEvent.objects.filter(user=instance)
-    instance._days_left_by_votes = withdraw(history)
-    history.delete()
-
-
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="discussions.fan_gone")
-def drop_days_only_the_fan_made(sender, instance, **kwargs):
-    # Only now is their history gone, and that of every fan deleted with them.
-    drop_empty_days(getattr(instance, "_days_left_by_votes", set()))
-    past_votes_changed()
 
 
 # What pages show of a fan: their name on every comment, whether they are still
@@ -71,15 +44,10 @@ def fan_renamed(sender, instance, created, update_fields=None, **kwargs):
         content_changed()
 
 
-@receiver(post_save, sender=UpdateEffect, dispatch_uid="discussions.effect_measured")
-def measure_effect(sender, instance, **kwargs):
-    update_written([instance.pk])
-
-
-@receiver(post_save, sender=SeasonUpdate, dispatch_uid="discussions.update_measured")
-def measure_update(sender, instance, **kwargs):
-    # Publishing, scheduling or moving the date moves both windows.
-    update_written(list(instance.effects.values_list("pk", flat=True)))
+@receiver(past_days_rewritten, dispatch_uid="discussions.past_days_rewritten")
+def past_days_shown(sender, **kwargs):
+    """Make cached pages stale when past days' votes were rewritten: they showed them."""
+    content_changed()
 
 
 def content_written(sender, **kwargs):

@@ -25,6 +25,8 @@ from accounts.muting import CannotMuteYourself, mute, unmute
 from accounts.redirects import same_site_path
 from news.models import SeasonUpdate
 from notifications.delivery import follow_concern, unfollow_concern
+from opinion.established import established_tally
+from opinion.voting import Outcome, cast_vote, dismiss_reminder, keep_vote
 
 from .authoring import (
     Gone,
@@ -38,7 +40,6 @@ from .authoring import (
     toggle_helpful,
 )
 from .cards import concern_png, update_png
-from .established import established_tally
 from .formatting import render as render_comment
 from .forms import CommentEditForm, CommentForm, DismissForm, VoteForm, reply_options
 from .live import live_answer
@@ -51,7 +52,6 @@ from .pages import (
     with_current_tallies,
 )
 from .profiles import FanProfile
-from .voting import Outcome, cast_vote, dismiss_reminder, keep_vote
 
 
 def home(request):

@@ -15,13 +15,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from discussions.authoring import delete_comment, edit_comment, mark_helpful
-from discussions.voting import keep_vote
 from moderation import decisions
 from moderation.models import Rule
 from news.models import UpdateEffect
 from notifications.delivery import follow_concern, notify_reply
 from notifications.mail import unsubscribe_token
 from notifications.models import Notification
+from opinion.voting import keep_vote
 from privacy.deletion import delete_account
 from tests.factories import (
     age_account,

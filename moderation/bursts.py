@@ -25,7 +25,8 @@ from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from discussions.models import Concern, VoteEvent
+from discussions.models import Concern
+from opinion.models import VoteEvent
 
 from .decisions import MODERATE_COMMENTS
 

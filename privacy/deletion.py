@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Mute, User
 from discussions.authoring import disown_comments
-from discussions.voting import clear_all_votes
 from moderation.models import Report, ReviewRequest
 from notifications.models import Follow, Notification
+from opinion.voting import clear_all_votes
 from outbox.mail import cancel_mail_to
 
 

@@ -6,9 +6,10 @@ It reads every app, so it lives at the top of the layers (docs/architecture.md).
 from django.utils import timezone
 
 from accounts.models import Mute
-from discussions.models import Comment, CommentRevision, HelpfulMark, Vote, VoteEvent
+from discussions.models import Comment, CommentRevision, HelpfulMark
 from moderation.models import Report, ReviewRequest
 from notifications.models import Follow, MailPreference, Notification
+from opinion.models import Vote, VoteEvent
 
 
 def fan_data(user):

@@ -14,10 +14,10 @@ from accounts.models import User
 from accounts.roles import ensure_role
 from discussions.authoring import post_comment
 from discussions.models import Article, Comment, Concern
-from discussions.voting import cast_vote
 from moderation.models import Suspension
 from news.models import SeasonUpdate, UpdateEffect
 from notifications.models import MailPreference
+from opinion.voting import cast_vote
 
 _seq = itertools.count(1)
 PASSWORD = "zombie-proof-passphrase-42"

@@ -12,14 +12,15 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
-from discussions import tallies
 from discussions.authoring import edit_comment, mark_helpful, post_comment
-from discussions.models import Comment, CommentRevision, DailyShift, HelpfulMark, VoteEvent
-from discussions.voting import cast_vote
+from discussions.models import Comment, CommentRevision, HelpfulMark
 from moderation import decisions
 from moderation.models import Report, ReviewRequest, Rule
 from notifications.delivery import follow_concern, notify_reply
 from notifications.models import Follow, Notification
+from opinion import tallies
+from opinion.models import DailyShift, VoteEvent
+from opinion.voting import cast_vote
 from outbox.mail import QueuedMail
 from privacy.deletion import LastSuperuser, delete_account
 from tests.factories import (

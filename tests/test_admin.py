@@ -2,10 +2,11 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from discussions.models import Comment, Vote
+from discussions.models import Comment
 from moderation import decisions
 from moderation.models import Rule
 from news.models import SeasonUpdate, UpdateEffect
+from opinion.models import Vote
 from tests.factories import make_comment, make_moderator, make_staff, make_update, make_vote
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def data(concern):
     }
 
 
-APP_OF = {"seasonupdate": "news", "updateeffect": "news"}
+APP_OF = {"seasonupdate": "news", "updateeffect": "news", "vote": "opinion", "voteevent": "opinion"}
 MODELS = ["article", "concern", "comment", "vote", "seasonupdate", "voteevent", "updateeffect"]
 
 
@@ -126,7 +127,7 @@ def test_comments_cannot_be_deleted_in_admin(admin_client, data):
 
 
 def test_vote_history_is_read_only(admin_client, data):
-    assert admin_client.get(reverse("admin:discussions_voteevent_add")).status_code == 403
+    assert admin_client.get(reverse("admin:opinion_voteevent_add")).status_code == 403
 
 
 def test_curator_publishes_update_with_effects_inline(admin_client, concern, client):

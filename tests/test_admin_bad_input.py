@@ -196,7 +196,7 @@ def test_whole_list_says_so_in_korean(superuser_client):
     assert "필터나 검색어가 올바르지 않아 전체 목록을 보여 드립니다." in response.text
 
 
-@pytest.mark.parametrize("label", ["discussions.comment", "discussions.vote"])
+@pytest.mark.parametrize("label", ["discussions.comment", "opinion.vote"])
 def test_related_id_past_the_integer_range_answers_without_error(superuser_client, label):
     # SQLite cannot bind the number (back to the whole list); PostgreSQL
     # compares it and finds nothing.

@@ -25,10 +25,11 @@ from django.utils import timezone
 
 from bench import fixtures
 from bench.run import Bench, Case, report, table
-from discussions import tallies
-from discussions.models import Comment, HelpfulMark, Stance, Vote, VoteEvent
-from discussions.voting import cast_vote
+from discussions.models import Comment, HelpfulMark, Stance
 from notifications.models import Follow
+from opinion import tallies
+from opinion.models import Vote, VoteEvent
+from opinion.voting import cast_vote
 from tests.factories import make_comment, make_concern, make_user
 
 ROOT = Path(__file__).resolve().parent.parent

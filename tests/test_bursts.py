@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from discussions.models import VoteEvent
 from moderation.bursts import BurstReport
+from opinion.models import VoteEvent
 from tests.factories import make_concern, make_curator, make_moderator, make_user
 from tests.test_html_valid import vnu  # noqa: F401 (a fixture)
 

@@ -9,10 +9,10 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
-from discussions.charts import Period, opinion_chart, svg_path
-from discussions.models import VoteEvent
 from discussions.pages import ConcernPage
-from discussions.voting import CLEAR, cast_vote, keep_vote
+from opinion.charts import Period, opinion_chart, svg_path
+from opinion.models import VoteEvent
+from opinion.voting import CLEAR, cast_vote, keep_vote
 from privacy.deletion import delete_account
 from tests.factories import make_concern, make_update, make_user, make_vote
 

@@ -13,10 +13,11 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
 from django.test import Client
 
-from discussions import tallies
-from discussions.models import Comment, Concern, DailyShift, Vote, VoteEvent
-from discussions.voting import cast_vote
+from discussions.models import Comment, Concern
 from moderation.models import ModerationEvent
+from opinion import tallies
+from opinion.models import DailyShift, Vote, VoteEvent
+from opinion.voting import cast_vote
 from tests.factories import make_concern, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -11,19 +11,11 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import (
-    Comment,
-    Concern,
-    DailyShift,
-    HelpfulMark,
-    Movement,
-    UpdateImpact,
-    Vote,
-    VoteEvent,
-)
+from discussions.models import Comment, Concern, HelpfulMark
 from moderation.models import ModerationEvent, ReportedComment
 from news.models import SeasonUpdate, UpdateEffect
 from notifications.models import Follow
+from opinion.models import DailyShift, Movement, UpdateImpact, Vote, VoteEvent
 from tests.factories import make_comment, make_update, make_user, make_vote
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from accounts.models import EmailUnconfirmed
-from discussions.models import Comment, Vote
-from discussions.voting import cast_vote
+from discussions.models import Comment
+from opinion.models import Vote
+from opinion.voting import cast_vote
 from tests.factories import (
     PASSWORD,
     make_concern,

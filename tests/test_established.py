@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from discussions.established import established_counts, established_tally
-from discussions.models import Tally, Vote, VoteEvent
 from news.models import SeasonUpdate, UpdateEffect
+from opinion.established import established_counts, established_tally
+from opinion.models import Vote, VoteEvent
+from opinion.stats import Tally
 from tests.factories import age_account, make_comment, make_update, make_user, make_vote
 from tests.test_html_valid import vnu  # noqa: F401 (a fixture)
 
@@ -181,4 +182,4 @@ def test_established_tally_is_read_from_the_cache_the_second_time(brigaded):
     with CaptureQueriesContext(connection) as queries:
         second = established_tally(brigaded, brigaded.tally)
     assert second == first
-    assert not [q for q in queries if "discussions_vote" in q["sql"]]
+    assert not [q for q in queries if "opinion_vote" in q["sql"]]

@@ -4,10 +4,10 @@ import feedparser
 import pytest
 from django.utils import timezone
 
-from discussions.voting import cast_vote
 from news.models import SeasonUpdate
 from notifications.delivery import follow_concern, unfollow_concern
 from notifications.models import Follow, Notification
+from opinion.voting import cast_vote
 from tests.factories import make_comment, make_concern, make_update, make_user
 
 pytestmark = pytest.mark.django_db

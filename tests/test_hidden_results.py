@@ -2,10 +2,10 @@
 
 import pytest
 
-from discussions.impacts import refresh_impacts
-from discussions.models import UpdateImpact
-from discussions.voting import CLEAR, cast_vote
 from news.models import Effect, UpdateEffect
+from opinion.impacts import refresh_impacts
+from opinion.models import UpdateImpact
+from opinion.voting import CLEAR, cast_vote
 from tests.factories import make_update
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

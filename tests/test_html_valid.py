@@ -17,12 +17,13 @@ import pytest
 from django.utils import timezone
 
 from accounts.muting import mute
-from discussions.models import DailyShift, HelpfulMark, Vote
+from discussions.models import HelpfulMark
 from moderation import decisions
 from moderation.models import Rule
 from news.models import Effect
 from notifications.delivery import notify_reply
 from notifications.mail import unsubscribe_token
+from opinion.models import DailyShift, Vote
 from privacy.deletion import delete_account
 from tests.factories import (
     age_account,

@@ -12,7 +12,15 @@ from tests.factories import make_comment, make_update
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "locale" / "ko" / "LC_MESSAGES" / "django.po"
-SOURCES = ["aouad", "accounts", "discussions", "moderation", "notifications", "templates"]
+SOURCES = [
+    "aouad",
+    "accounts",
+    "discussions",
+    "opinion",
+    "moderation",
+    "notifications",
+    "templates",
+]
 
 
 def test_korean_catalog_has_no_fuzzy_or_untranslated_entry():

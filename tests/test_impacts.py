@@ -6,24 +6,18 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from discussions.impacts import (
+from news.models import Effect, SeasonUpdate, UpdateEffect
+from opinion.impacts import (
     measure,
     refresh_impacts,
     refresh_open_impacts,
     update_written,
     votes_landed,
 )
-from discussions.models import (
-    Movement,
-    ReconsiderDismissal,
-    UpdateImpact,
-    Vote,
-    VoteEvent,
-    difference_interval,
-)
-from discussions.tallies import forget_votes
-from discussions.voting import cast_vote
-from news.models import Effect, SeasonUpdate, UpdateEffect
+from opinion.models import Movement, ReconsiderDismissal, UpdateImpact, Vote, VoteEvent
+from opinion.stats import difference_interval
+from opinion.tallies import forget_votes
+from opinion.voting import cast_vote
 from tests.factories import make_concern, make_update, make_user, make_vote
 
 NOW = timezone.now()
@@ -175,7 +169,7 @@ def test_a_draft_loses_its_figures(concern):
 
 
 def queued():
-    return DBTaskResult.objects.filter(task_path="discussions.impacts.refresh_impacts_of").count()
+    return DBTaskResult.objects.filter(task_path="opinion.impacts.refresh_impacts_of").count()
 
 
 def test_votes_in_an_open_window_queue_one_refresh_a_minute(concern):
@@ -214,9 +208,7 @@ def test_daily_run_refreshes_open_windows_and_queues_tomorrow(concern):
     make_update(effects=[(concern, Effect.CONFIRMS)], published_at=NOW - 3 * DAY)
     make_update(effects=[(concern, Effect.EASES)], published_at=NOW - 40 * DAY)
     assert refresh_open_impacts.call() == 1
-    assert DBTaskResult.objects.filter(
-        task_path="discussions.impacts.refresh_open_impacts"
-    ).exists()
+    assert DBTaskResult.objects.filter(task_path="opinion.impacts.refresh_open_impacts").exists()
 
 
 # Where it shows

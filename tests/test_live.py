@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from discussions.authoring import post_comment
-from discussions.voting import cast_vote
+from opinion.voting import cast_vote
 from tests.factories import age_account, make_comment, make_concern, make_user, make_vote
 
 

@@ -16,6 +16,7 @@ APPS = [
     "news",
     "notifications",
     "discussions",
+    "opinion",
     "moderation",
     "demo",
     "aouad",

@@ -4,10 +4,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import Comment, Concern, Tally, Verdict, Vote, VoteEvent
+from discussions.models import Comment, Concern
 from moderation import decisions
 from moderation.models import Rule
 from news.models import SeasonUpdate, UpdateEffect
+from opinion.models import Verdict, Vote, VoteEvent
+from opinion.stats import Tally
 from tests.factories import (
     make_article,
     make_comment,

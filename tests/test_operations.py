@@ -23,19 +23,10 @@ from discussions.authoring import (
     post_comment,
     toggle_helpful,
 )
-from discussions.models import (
-    Comment,
-    CommentRevision,
-    CommentStatus,
-    DailyShift,
-    HelpfulMark,
-    Stance,
-    Verdict,
-    Vote,
-    VoteEvent,
-)
-from discussions.voting import CLEAR, Outcome, cast_vote, keep_vote
+from discussions.models import Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
 from notifications.models import Follow, Notification
+from opinion.models import DailyShift, Verdict, Vote, VoteEvent
+from opinion.voting import CLEAR, Outcome, cast_vote, keep_vote
 from tests.factories import age_account, make_comment, make_concern, make_suspension, make_user
 
 pytestmark = pytest.mark.django_db

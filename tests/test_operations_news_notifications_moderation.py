@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from accounts.limits import RateLimited
 from accounts.models import Suspended
-from discussions.models import CommentStatus, Vote
-from discussions.voting import cast_vote
+from discussions.models import CommentStatus
 from moderation import decisions
 from moderation.models import ModerationEvent, Report, Rule, Suspension
 from news import publishing
@@ -29,6 +28,8 @@ from notifications.delivery import (
     unfollow_concern,
 )
 from notifications.models import Follow, Notification, NotificationKind
+from opinion.models import Vote
+from opinion.voting import cast_vote
 from tests.factories import (
     make_comment,
     make_curator,
@@ -418,14 +419,14 @@ def vote(concern):
 
 
 def test_the_admin_never_adds_changes_or_deletes_votes(admin_client, vote):
-    assert admin_client.get(reverse("admin:discussions_vote_add")).status_code == 403
-    change = reverse("admin:discussions_vote_change", args=[vote.pk])
+    assert admin_client.get(reverse("admin:opinion_vote_add")).status_code == 403
+    change = reverse("admin:opinion_vote_change", args=[vote.pk])
     assert admin_client.post(change, {"verdict": "overblown"}).status_code == 403
-    delete = reverse("admin:discussions_vote_delete", args=[vote.pk])
+    delete = reverse("admin:opinion_vote_delete", args=[vote.pk])
     assert admin_client.get(delete).status_code == 403
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     admin_client.post(
-        reverse("admin:discussions_vote_changelist"),
+        reverse("admin:opinion_vote_changelist"),
         {"action": "delete_selected", "_selected_action": [vote.pk], "post": "yes"},
     )
     vote.refresh_from_db()
@@ -433,7 +434,7 @@ def test_the_admin_never_adds_changes_or_deletes_votes(admin_client, vote):
 
 
 def test_the_vote_list_offers_no_delete_action(admin_client, vote):
-    html = admin_client.get(reverse("admin:discussions_vote_changelist")).text
+    html = admin_client.get(reverse("admin:opinion_vote_changelist")).text
     assert "delete_selected" not in html
 
 

@@ -11,10 +11,10 @@ from django.utils import timezone, translation
 from aouad import pagecache
 from discussions.authoring import delete_comment, edit_comment, mark_helpful, post_comment
 from discussions.caching import VERSION_KEY, cached
-from discussions.voting import replay_history
 from moderation.decisions import hide_comments
 from moderation.models import Rule
 from news.publishing import publish_update
+from opinion.voting import replay_history
 from tests.factories import (
     age_account,
     make_comment,

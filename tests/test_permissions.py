@@ -25,8 +25,8 @@ MODERATOR_SEES = {
     "discussions.concern",
     "news.seasonupdate",
     "news.updateeffect",
-    "discussions.vote",
-    "discussions.voteevent",
+    "opinion.vote",
+    "opinion.voteevent",
     "moderation.report",
     "moderation.reportedcomment",
     "moderation.suspension",
@@ -126,8 +126,8 @@ ADD_PAGES = {
     "auth.group": {"superuser"},
     # Nobody adds these by hand: they come from fans and from the site.
     "discussions.comment": set(),
-    "discussions.vote": set(),
-    "discussions.voteevent": set(),
+    "opinion.vote": set(),
+    "opinion.voteevent": set(),
     "moderation.report": set(),
     "moderation.moderationevent": set(),
 }

@@ -9,9 +9,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
-from discussions.models import Comment, CommentStatus, Concern, Sort, Stance, Verdict
+from discussions.models import Comment, CommentStatus, Concern, Sort, Stance
 from discussions.pages import ArticlePage, ConcernPage, Thread
 from news.models import Effect, NewsStatus
+from opinion.models import Verdict
 from tests.factories import make_article, make_comment, make_concern, make_update, make_vote
 
 pytestmark = pytest.mark.django_db

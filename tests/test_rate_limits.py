@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from aouad.settings.base import redis_cache
-from discussions.models import Comment, Vote
+from discussions.models import Comment
 from moderation.models import Report
+from opinion.models import Vote
 from tests.factories import PASSWORD, age_account, make_comment, make_concern, make_user
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,10 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from discussions.models import Comment, Vote
+from discussions.models import Comment
 from notifications.mail import unsubscribe_token
 from notifications.models import MailPreference
+from opinion.models import Vote
 from tests.factories import PASSWORD, make_comment, make_update, make_user, make_vote
 from tests.mailbox import outbox
 
@@ -296,7 +297,8 @@ def test_reconcile_tallies_works_as_printed(tmp_path):
     # A vote written in SQL's way, with no history and no day on the chart.
     behind = run(
         ".venv/bin/python manage.py shell -c "
-        '"from accounts.models import User; from discussions.models import Concern, Vote; '
+        '"from accounts.models import User; from discussions.models import Concern; '
+        "from opinion.models import Vote; "
         "Vote.objects.create(user=User.objects.create_user('jin_ho'), "
         "concern=Concern.objects.first(), verdict='justified')\"",
         tmp_path,

@@ -14,7 +14,8 @@ from accounts.limits import RateLimited
 from aouad.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from aouad.urls import urlpatterns as site_urlpatterns
 from discussions.authoring import OwnComment
-from discussions.models import Comment, HelpfulMark, Vote
+from discussions.models import Comment, HelpfulMark
+from opinion.models import Vote
 from tests.factories import make_comment, make_suspension
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

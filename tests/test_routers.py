@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from aouad.pagecache import AnonymousPageCacheMiddleware
 from aouad.routers import PIN_COOKIE, PrimaryReplicaRouter, ReplicaReadsMiddleware
 from discussions.caching import cached, fresh_reads
-from discussions.models import Vote
+from opinion.models import Vote
 
 ROUTER = PrimaryReplicaRouter()
 

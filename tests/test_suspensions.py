@@ -5,10 +5,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions.models import Comment, Vote
+from discussions.models import Comment
 from moderation import decisions
 from moderation.models import ModerationEvent, Report, Suspension
 from notifications.models import Follow
+from opinion.models import Vote
 from tests.factories import (
     PASSWORD,
     make_comment,

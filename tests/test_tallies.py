@@ -14,11 +14,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
-from discussions import tallies
-from discussions.charts import daily_tallies
-from discussions.models import DailyShift, Vote, VoteEvent
-from discussions.voting import CLEAR, cast_vote, replay_history
 from notifications.delivery import follow_concern, unfollow_concern
+from opinion import tallies
+from opinion.charts import daily_tallies
+from opinion.models import DailyShift, Vote, VoteEvent
+from opinion.voting import CLEAR, cast_vote, replay_history
 from privacy.deletion import delete_account
 from tests.factories import make_comment, make_concern, make_user
 

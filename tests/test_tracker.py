@@ -10,10 +10,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from discussions.charts import daily_tallies, opinion_chart, sparkline
-from discussions.models import DailyShift, Tally, Vote, VoteEvent, wilson_interval
-from discussions.voting import cast_vote, keep_vote
 from news.models import NewsStatus, SeasonUpdate, UpdateEffect, UpdateState
+from opinion.charts import daily_tallies, opinion_chart, sparkline
+from opinion.models import DailyShift, Vote, VoteEvent
+from opinion.stats import Tally, wilson_interval
+from opinion.voting import cast_vote, keep_vote
 from tests.factories import (
     count_queries,
     make_article,

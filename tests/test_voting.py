@@ -3,8 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from discussions.models import Vote, VoteEvent
-from discussions.voting import Outcome, cast_vote
+from opinion.models import Vote, VoteEvent
+from opinion.voting import Outcome, cast_vote
 
 pytestmark = pytest.mark.django_db
 

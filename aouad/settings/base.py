@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "accounts",
     "news",
     "discussions",
+    "opinion",
     "moderation",
     "notifications",
     "demo",
@@ -259,7 +260,7 @@ MAIL_RETRY_DELAYS = [
 DAILY_TASKS = [
     "notifications.tasks.send_digests",
     "privacy.tasks.forget_old_records",
-    "discussions.impacts.refresh_open_impacts",
+    "opinion.impacts.refresh_open_impacts",
 ]
 DAILY_TASKS_HOUR = 8
 # Client addresses and finished background work are kept this long at most.
@@ -353,7 +354,7 @@ MENTIONS_PER_COMMENT = 5
 # comments; mentions beyond it are links that tell nobody (notifications.delivery).
 MENTIONS_OF_A_FAN_PER_HOUR = 3
 # A vote counts among established fans' once its account is this old and had
-# acted before the concern's latest update (discussions.models.VoteQuerySet).
+# acted before the concern's latest update (opinion.models.VoteQuerySet).
 ESTABLISHED_ACCOUNT_AGE = datetime.timedelta(days=7)
 # An hour of votes from new accounts is a burst past max(BURST_MIN_VOTES,
 # BURST_FACTOR times the usual hourly rate) (moderation.bursts).

@@ -279,7 +279,7 @@ class Voters:
         names = json.dumps([name for name, _ in self.fans])
         rows = manage_shell(
             "import json\n"
-            "from discussions.models import Vote\n"
+            "from opinion.models import Vote\n"
             f"rows = dict(Vote.objects.using('default').filter(concern__slug={SLUG!r},"
             f" user__username__in={names}).values_list('user__username', 'verdict'))\n"
             "print('RESULT ' + json.dumps(rows))\n"

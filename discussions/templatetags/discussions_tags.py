@@ -1,6 +1,7 @@
 from django import template
 
-from ..models import UpdateImpact
+from opinion.models import UpdateImpact
+
 from ..pages import results_visible_to
 
 register = template.Library()

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from discussions.models import VoteEvent
+from opinion.models import VoteEvent
 from tests.browser.conftest import PHONE
 from tests.factories import make_concern, make_update, make_user, make_vote
 

@@ -5,9 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from discussions.models import Comment, Vote
+from discussions.models import Comment
 from moderation.models import Report, Rule
 from news.models import SeasonUpdate
+from opinion.models import Vote
 from tests.factories import (
     PASSWORD,
     age_account,

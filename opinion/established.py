@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from news.signals import news_version
 
-from .models import Tally, Vote
+from .models import Vote
+from .stats import Tally
 
 ESTABLISHED_SECONDS = 60
 
@@ -65,7 +66,7 @@ def established_tallies(concerns):
     news day, would have it recounted each time.
     """
     version = news_version()
-    keys = {concern.pk: f"discussions:established:{concern.pk}:{version}" for concern in concerns}
+    keys = {concern.pk: f"opinion:established:{concern.pk}:{version}" for concern in concerns}
     found = cache.get_many(keys.values())
     tallies = {}
     for concern in concerns:

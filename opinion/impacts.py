@@ -12,7 +12,7 @@ not quite: a fan who voted in both counts in both. The page says so; the
 figures are a guide to what the news did, not a trial.
 
 The figures are refreshed when an update or its effects are saved (the
-signals in discussions.signals), when votes land on a concern with an update
+signals in opinion.signals), when votes land on a concern with an update
 whose window is open (cast_vote, at most once a minute per concern), and
 every day for updates still in their window (DAILY_TASKS).
 """
@@ -25,14 +25,18 @@ from django.tasks import task
 from django.utils import timezone
 
 from news.models import UpdateEffect, UpdateStatus
+from news.signals import news_version
 from outbox.schedule import again_tomorrow
 
-from .caching import CONTENT_SECONDS, cached, history_rewritten
+from .caching import history_rewritten
 from .models import IMPACT_WINDOW_DAYS, UpdateImpact, Verdict, VoteEvent
 
 WINDOW = datetime.timedelta(days=IMPACT_WINDOW_DAYS)
 # Votes on a concern ask for its figures again at most this often (seconds).
 REFRESH_SECONDS = 60
+# The open windows are dropped after this long (seconds), if no write to news
+# replaced them first; the day they were read for is in their key as well.
+WINDOWS_SECONDS = 24 * 3600
 # History that moves a fan's verdict; keeping it after news says nothing new.
 MOVES = [VoteEvent.Action.CAST, VoteEvent.Action.CHANGE, VoteEvent.Action.CLEAR]
 
@@ -112,10 +116,13 @@ def refresh_impacts_of(effect_ids):
 def open_windows():
     """{concern pk: [effect pk, ...]} of effects whose update's window is open or to come.
 
-    Kept per content version: any write to updates or effects replaces it.
+    Kept per news version: any write to updates or effects replaces it. Read
+    after a vote commits, in the vote's request or the worker, both on the
+    primary: a copy kept here never comes from a lagging replica.
     """
-
-    def read():
+    key = f"opinion:impact-windows:{timezone.localdate()}:{news_version()}"
+    windows = cache.get(key)
+    if windows is None:
         now = timezone.now()
         rows = UpdateEffect.objects.filter(
             update__status=UpdateStatus.PUBLISHED,
@@ -125,9 +132,8 @@ def open_windows():
         windows = {}
         for concern_id, pk in rows:
             windows.setdefault(concern_id, []).append(pk)
-        return windows
-
-    return cached(("impact-windows", timezone.localdate()), read, CONTENT_SECONDS)
+        cache.set(key, windows, WINDOWS_SECONDS)
+    return windows
 
 
 def votes_landed(concern_id):
@@ -137,7 +143,7 @@ def votes_landed(concern_id):
     the work, to run once the minute is over so it counts that minute's votes.
     """
     effect_ids = open_windows().get(concern_id)
-    if not effect_ids or not cache.add(f"discussions:impact-due:{concern_id}", 1, REFRESH_SECONDS):
+    if not effect_ids or not cache.add(f"opinion:impact-due:{concern_id}", 1, REFRESH_SECONDS):
         return
     run_after = timezone.now() + datetime.timedelta(seconds=REFRESH_SECONDS)
     refresh_impacts_of.using(run_after=run_after).enqueue(effect_ids=effect_ids)

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from discussions.models import Concern, DailyShift, Verdict
-from discussions.voting import replay_history
+from opinion.models import DailyShift, Verdict
+from opinion.voting import replay_history
 
 BATCH = 5000
 
@@ -27,7 +27,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, votes, days, seed, **options):
-        concerns = list(Concern.objects.all())
+        # Concerns are discussions' rows, an app above this one: reached
+        # through the shifts' foreign key, never imported.
+        concerns = list(DailyShift._meta.get_field("concern").related_model.objects.all())
         if not concerns:
             raise CommandError("No concerns yet: run `manage.py seed` first.")
         if votes < 1 or days < 1:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from .models import wilson_interval
+from .stats import wilson_interval
 
 CHART_DAYS = 365
 SPARKLINE_DAYS = 90

@@ -1,7 +1,7 @@
 """Casting, changing, clearing and keeping a fan's vote on a concern.
 
 The only place that writes votes, their history and the chart's daily shifts,
-besides the repair in discussions.tallies. Each operation checks the fan
+besides the repair in opinion.tallies. Each operation checks the fan
 (suspended? over the vote limit?) before it writes anything, except
 clear_all_votes: a fan deleting their account is past every check.
 """
@@ -78,7 +78,7 @@ def cast_vote(user, concern, verdict):
         user.lock_to_act()
         # Counted after the database checks, so a refused vote uses up nothing.
         enforce("vote", user.pk, TOO_FAST)
-        # Figures around recent news count this vote once it commits (discussions.impacts).
+        # Figures around recent news count this vote once it commits (opinion.impacts).
         transaction.on_commit(lambda: votes_landed(concern.pk))
         now = timezone.now()
         vote = Vote.objects.filter(user=user, concern=concern).first()
@@ -138,7 +138,7 @@ def clear_all_votes(user, now):
     today and the chart's past days stay as they were. No check applies, the
     fan is leaving. Their history rows then lose the fan but stay, each
     concern's netting to nothing, so the history still adds up to the votes
-    and the chart (discussions.tallies). Returns how many votes were cleared.
+    and the chart (opinion.tallies). Returns how many votes were cleared.
     """
     with transaction.atomic():
         user.lock()
@@ -210,7 +210,7 @@ def replay_history(ballots):
             Vote.objects.filter(pk__in=batch).update(updated_at=F("confirmed_at"))
         _add_shifts(shifts)
         follow_automatically_since(firsts)
-        # Past days changed, which pages keep summed (pages.with_current_tallies).
+        # Past days changed, which pages keep summed (discussions.pages.with_current_tallies).
         past_votes_changed()
     return len(votes)
 
