@@ -11,7 +11,7 @@ def edit_profile(fan, **changes):
 
     Only the changed fields are written, by name: a new display name shows on
     every comment the fan wrote, and discussions drops its cached pages when
-    it sees that field saved (discussions.signals). Raises Suspended, having
+    it sees that field saved (the content declared in accounts.apps). Raises Suspended, having
     changed nothing: a suspended fan publishes nothing new, a profile included.
     """
     unknown = set(changes) - set(PROFILE_FIELDS)

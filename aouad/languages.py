@@ -12,7 +12,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-PARAMETER = "lang"
+from caching.shareable import LANGUAGE
+
+PARAMETER = LANGUAGE
 # A page's language follows these request headers: Accept-Language, and the
 # cookies that hold the chosen language and the session (signed in or not).
 VARY = ("Accept-Language", "Cookie")

@@ -6,7 +6,7 @@ needs none), no session, no messages. So such a page is built once, kept whole
 and served to every anonymous visitor asking for the same thing, as Discourse
 does for its anonymous visitors. What makes two pages differ is in the key: the
 host and scheme (links in the API are absolute), the path, the known query
-parameters, the language, and the content version (`discussions.caching`),
+parameters (`caching.shareable`), the language, and the content version (`caching.versions`),
 which every content write replaces, so new, edited, deleted and hidden comments
 show to everyone at once. Tallies are the one thing allowed to lag: a page is
 served for at most `settings.TALLY_FRESH_SECONDS` after it began to be built,
@@ -22,7 +22,6 @@ cache is down, every page is built as if none were cached.
 
 import functools
 import time
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -34,33 +33,11 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 from aouad import languages, routers
-from discussions.caching import (
-    fresh_reads,
-    one_version_per_request,
-    portable_key,
-    read_with_version,
-)
+from caching.fresh import fresh_for, fresh_reads, still_fresh
+from caching.shareable import shared_query
+from caching.store import portable_key
+from caching.versions import CONTENT, one_read_per_request
 
-# The pages kept whole, with the query parameters each understands; any other
-# parameter, or a longer value, and the page is built for that visitor alone.
-PAGES = {
-    "discussions:home": (),
-    "discussions:article-detail": (),
-    "discussions:concern-detail": ("page", "sort", "stance"),
-    # A fan's name, bio and comments are content; public votes lag as tallies do.
-    "discussions:fan-profile": ("page",),
-    "discussions:api-concern-list": (),
-    "discussions:api-concern-detail": (),
-    # What open concern pages poll for (discussions.live), answered with a 304 when
-    # the reader has it: the crowd on one fear never reaches the session.
-    "discussions:concern-live": (),
-    # Short, common searches (a value longer than MAX_VALUE_LENGTH is built each time).
-    "search:results": ("q", "sort", "type", "page"),
-}
-# What every page also understands: `?lang=`, the form of a page search
-# engines index in each language (aouad.languages).
-EVERY_PAGE = (languages.PARAMETER,)
-MAX_VALUE_LENGTH = 12
 HEADER = "X-Page-Cache"
 # Set by the server or by later middleware for each answer, never replayed.
 NOT_KEPT = {"set-cookie", "date", "x-request-id", HEADER.lower()}
@@ -79,7 +56,7 @@ def _key(request):
     """The cache key for this request, or None when it must not be served from the cache.
 
     The content version is not in it: a kept page names its version inside,
-    so one round trip reads both (discussions.caching.read_with_version).
+    so one round trip reads both (caching.versions.Version.read_with).
     """
     if request.method != "GET" or request.headers.get("HX-Request"):
         return None
@@ -87,25 +64,16 @@ def _key(request):
         request.COOKIES
     ):
         return None
-    known = PAGES.get(_view_name(request.path_info))
-    if known is None:
+    query = shared_query(_view_name(request.path_info), request.GET)
+    if query is None:
         return None
-    query = []
-    for name in sorted(request.GET):
-        values = request.GET.getlist(name)
-        if name not in known + EVERY_PAGE or len(values) != 1 or len(values[0]) > MAX_VALUE_LENGTH:
-            return None
-        # Encoded, so a value holding "&" or "=" never reads as another parameter.
-        query.append(urlencode({name: values[0]}))
     try:
         host = request.get_host()
     except DisallowedHost:
         return None
     # As the page will be built: `?lang=` first, then the cookie and Accept-Language.
     language = languages.named_language(request) or translation.get_language_from_request(request)
-    return portable_key(
-        ":".join(["page", language, request.scheme, host, request.path, "&".join(query)])
-    )
+    return portable_key(":".join(["page", language, request.scheme, host, request.path, query]))
 
 
 def _conditional(request, response):
@@ -133,16 +101,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        fresh_for = settings.TALLY_FRESH_SECONDS
-        key = _key(request) if fresh_for else None
+        key = _key(request) if fresh_for() else None
         if key is None:
             return self.get_response(request)
-        version, kept = read_with_version(key)
-        if (
-            kept is not None
-            and kept["version"] == version
-            and time.time() - kept["built_at"] < fresh_for
-        ):
+        version, kept = CONTENT.read_with(key)
+        if kept is not None and kept["version"] == version and still_fresh(kept["built_at"]):
             return _conditional(request, self._replay(kept))
         built_at = time.time()
         # Built as if asked without a condition, since it is kept for everyone;
@@ -170,7 +133,7 @@ class AnonymousPageCacheMiddleware:
                 "content": response.content,
             }
             # Expiry only frees memory; freshness is checked against built_at.
-            cache.set(key, kept, fresh_for + 1)
+            cache.set(key, kept, fresh_for() + 1)
             response[HEADER] = "miss"
         if condition is not None:
             request.META["HTTP_IF_NONE_MATCH"] = condition
@@ -192,5 +155,5 @@ class ContentVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with one_version_per_request():
+        with one_read_per_request():
             return self.get_response(request)

@@ -7,7 +7,7 @@ operation's transaction and must see the rows it locks), the task worker,
 commands, and the pages a fan opens in the few seconds after their own
 write (`REPLICA_PIN_SECONDS`, carried by a cookie), so nobody misses their
 own vote or comment. What is read to fill a cache comes from the primary
-(discussions.caching.fresh_reads), or a copy read from a lagging replica just
+(caching.fresh.fresh_reads), or a copy read from a lagging replica just
 after a change would be kept as the fresh one.
 """
 
@@ -15,7 +15,7 @@ import contextvars
 
 from django.conf import settings
 
-from discussions.caching import reads_must_be_fresh
+from caching.fresh import reads_must_be_fresh
 
 # Set per request by ReplicaReadsMiddleware; unset (primary) everywhere else.
 _replica_ok = contextvars.ContextVar("replica_ok", default=False)

@@ -326,7 +326,7 @@ def seed_comments(concern, comments=SEED_COMMENTS, replies=SEED_REPLIES, seed=7)
     """
     from django.utils import timezone
 
-    from discussions.caching import content_changed
+    from caching.versions import CONTENT
     from discussions.formatting import render, text_outside_spoilers
     from discussions.models import Comment, Stance
 
@@ -358,7 +358,7 @@ def seed_comments(concern, comments=SEED_COMMENTS, replies=SEED_REPLIES, seed=7)
     answers = Comment.objects.bulk_create(
         comment(n, parent=rng.choice(tops)) for n in range(comments - replies + 1, comments + 1)
     )
-    content_changed()
+    CONTENT.replace()
     return len(tops) + len(answers)
 
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.limits import RateLimited, enforce
+from caching.versions import CONTENT
 from notifications.delivery import follow_automatically, notify_mentions, notify_reply
 
-from .caching import content_changed
 from .formatting import render, text_outside_spoilers
 from .models import ERASED_BODY, Comment, CommentRevision, CommentStatus, HelpfulMark, Stance
 
@@ -293,8 +293,8 @@ def disown_comments(user, now):
         Comment.objects.filter(body_html__contains=f'href="{user.get_absolute_url()}"').update(
             body_html=""
         )
-        # Bulk updates send no signal for discussions.signals to hear.
-        content_changed()
+        # Bulk updates send no signal for the declared content to hear.
+        CONTENT.replace()
     return {
         "kept": disowned - erased,
         "erased": erased,

@@ -29,9 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
+from caching.store import cached
 from news.models import Effect, share_line
-
-from .caching import cached
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 64

@@ -11,7 +11,7 @@ def feature_article(article):
 
     The other loses it first, since the database holds one featured article at
     most at every moment. Saving the article changes the content version
-    (discussions.signals), so the cached home page goes stale at once.
+    (the content declared in discussions.apps), so the cached home page goes stale at once.
     """
     Article.objects.filter(featured=True).exclude(pk=article.pk).update(featured=False)
     article.featured = True

@@ -27,15 +27,16 @@ import time
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from caching.fresh import fresh_for, fresh_reads, still_fresh
+from caching.store import CONTENT_SECONDS, cached, portable_key
+from caching.versions import CONTENT
 from opinion.established import established_tally
 from opinion.models import Vote
 
-from .caching import CONTENT_SECONDS, cached, fresh_reads, portable_key, read_with_version
 from .models import Comment, Concern
 from .pages import comment_counts, with_current_tallies
 
@@ -67,11 +68,7 @@ def _key(slug, language, variant):
 
 
 def _fresh(kept, version):
-    return (
-        kept is not None
-        and kept.version == version
-        and time.time() - kept.built_at < settings.TALLY_FRESH_SECONDS
-    )
+    return kept is not None and kept.version == version and still_fresh(kept.built_at)
 
 
 def _newest_comment(concern):
@@ -120,9 +117,9 @@ def _kept_or_built(key, version, kept, slug, with_results):
     if _fresh(kept, version):
         return kept
     answer = _build(slug, version, with_results)
-    if settings.TALLY_FRESH_SECONDS:
+    if fresh_for():
         # Expiry only frees memory; freshness is checked against built_at.
-        cache.set(key, answer, settings.TALLY_FRESH_SECONDS + 1)
+        cache.set(key, answer, fresh_for() + 1)
     return answer
 
 
@@ -137,7 +134,7 @@ def live_answer(user, slug):
     """
     language = get_language()
     key = _key(slug, language, PUBLIC)
-    version, kept = read_with_version(key)
+    version, kept = CONTENT.read_with(key)
     if not user.is_authenticated:
         return _build(slug, version, with_results=False)
     answer = _kept_or_built(key, version, kept, slug, with_results=False)

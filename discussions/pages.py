@@ -24,15 +24,16 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from caching.shareable import LANGUAGE, shared_query
+from caching.store import CONTENT_SECONDS, cached
+from caching.versions import HISTORY
 from news.models import Effect, SeasonUpdate, news_status_of
 from notifications.models import Follow
-from opinion.caching import history_version
 from opinion.charts import CHART_DAYS, daily_tallies, opinion_chart, sparkline
 from opinion.established import established_tallies, established_tally
 from opinion.models import DailyShift, ReconsiderDismissal, Verdict, Vote
 from opinion.voting import CLEAR
 
-from .caching import CONTENT_SECONDS, CSRF_PLACEHOLDER, RANKING_SECONDS, cached
 from .cards import concern_share, site_share
 from .forms import FRESH_REPLY, CommentForm
 from .models import Article, Comment, Concern, Sort, Stance
@@ -51,10 +52,12 @@ SWITCH_LABELS = {
     Verdict.JUSTIFIED: _("Change to “justified”"),
     Verdict.OVERBLOWN: _("Change to “overblown”"),
 }
-# The query parameters a concern page reads; a page asked for with any other is
-# built for that request alone, never shared (its links would carry them).
-# `lang` names the page's language for search engines (aouad.languages).
-PAGE_PARAMETERS = ("page", "sort", "stance", "lang")
+# Rankings that decay with time (the "top" sort, the best arguments) are
+# recomputed at least this often (seconds), even when nothing is written.
+RANKING_SECONDS = 300
+# What a shared fragment renders in place of the visitor's CSRF token; each
+# request puts its own in (a cached form must work for whoever it is served to).
+CSRF_PLACEHOLDER = "csrf-token-of-the-visitor-8f1d2c"
 # Runs of white space that hold a line break, between the templates' tags. A
 # comment's own line breaks are <br> by then (linebreaksbr), and a shared page
 # of threads holds no filled-in textarea or <pre>.
@@ -73,7 +76,7 @@ def with_current_tallies(concerns):
 
     Votes only ever add to the day they are cast on, so the days before
     yesterday are settled: their sums are kept for the day (or until the
-    history is rewritten: opinion.caching.history_version), and the
+    history is rewritten: caching.versions.HISTORY), and the
     database sums two days' rows, not a year's. Yesterday stays live for
     votes that began before midnight and committed after it.
     """
@@ -83,7 +86,7 @@ def with_current_tallies(concerns):
         ("settled-tallies", live_from),
         lambda: DailyShift.objects.filter(day__lt=live_from).sums_by_concern(),
         CONTENT_SECONDS,
-        version=history_version(),
+        version=HISTORY,
     )
     for concern in concerns:
         justified, overblown = settled.get(concern.pk, (0, 0))
@@ -433,7 +436,7 @@ class ConcernPage:
 
         Votes are only ever recorded on the day they are cast, so the days
         before yesterday are settled and kept (until the history is
-        rewritten, as a repair does: opinion.caching.history_version);
+        rewritten, as a repair does: caching.versions.HISTORY);
         yesterday stays live for votes that began before midnight and
         committed after it.
         """
@@ -448,7 +451,7 @@ class ConcernPage:
                 )
             ),
             CONTENT_SECONDS,
-            version=history_version(),
+            version=HISTORY,
         )
         live = list(history.verdicts_per_day(since=live_from))
         return opinion_chart(settled + live, self.news, today=today)
@@ -610,14 +613,16 @@ class ConcernPage:
 
     @cached_property
     def _shared_query(self):
-        """The query string in a fixed order, or None when it holds a parameter pages ignore."""
+        """The query in a fixed order, or None when the page is this request's alone.
+
+        The parameters a concern page may share are caching.shareable's; any
+        other, and its links would carry it.
+        """
         query = self.request.GET
-        if any(name not in PAGE_PARAMETERS or len(query.getlist(name)) != 1 for name in query):
-            return None
-        if query.get("lang", get_language()) != get_language():
+        if query.get(LANGUAGE, get_language()) != get_language():
             # A `lang` naming no language of the site, so ignored: this request's alone.
             return None
-        return "&".join(f"{name}={query[name]}" for name in sorted(query))
+        return shared_query("discussions:concern-detail", query)
 
     @cached_property
     def shared_threads(self):

@@ -3,7 +3,7 @@
 The page shows nothing of its visitor but the mute button, so for anonymous
 visitors aouad.pagecache keeps it whole: the comments and helpful marks it
 shows are content (a change replaces the content version), a new display
-name or bio replaces it too (discussions.signals), and the votes, like a
+name or bio replaces it too (the content declared in accounts.apps), and the votes, like a
 tally, may lag by TALLY_FRESH_SECONDS.
 """
 

@@ -10,8 +10,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Mute
+from caching.versions import NEWS
 from news.models import UpdateEffect
-from news.signals import news_version
 
 from .models import Follow, Notification, NotificationKind
 
@@ -202,12 +202,12 @@ def deliver_update_notifications_lately(user):
     """deliver_update_notifications for the badge on every page, at most once a minute.
 
     The full check is the heaviest query of a fan's page; it runs again at
-    once when an update is written (news_version), and otherwise when
+    once when an update is written (caching.versions.NEWS), and otherwise when
     RECHECK_SECONDS have passed, for updates that went public at their
     scheduled time. The notifications page itself always checks.
     """
     key = f"notifications:news-checked:{user.pk}"
-    version = news_version()
+    version = NEWS.current()
     if cache.get(key) != version:
         deliver_update_notifications(user)
         cache.set(key, version, RECHECK_SECONDS)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from news.signals import news_version
+from caching.versions import NEWS
 
 from .models import Vote
 from .stats import Tally
@@ -65,7 +65,7 @@ def established_tallies(concerns):
     not, and comments, which change the content version every few seconds on
     news day, would have it recounted each time.
     """
-    version = news_version()
+    version = NEWS.current()
     keys = {concern.pk: f"opinion:established:{concern.pk}:{version}" for concern in concerns}
     found = cache.get_many(keys.values())
     tallies = {}

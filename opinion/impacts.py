@@ -24,11 +24,10 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
+from caching.versions import CONTENT, HISTORY, NEWS
 from news.models import UpdateEffect, UpdateStatus
-from news.signals import news_version
 from outbox.schedule import again_tomorrow
 
-from .caching import history_rewritten
 from .models import IMPACT_WINDOW_DAYS, UpdateImpact, Verdict, VoteEvent
 
 WINDOW = datetime.timedelta(days=IMPACT_WINDOW_DAYS)
@@ -120,7 +119,7 @@ def open_windows():
     after a vote commits, in the vote's request or the worker, both on the
     primary: a copy kept here never comes from a lagging replica.
     """
-    key = f"opinion:impact-windows:{timezone.localdate()}:{news_version()}"
+    key = f"opinion:impact-windows:{timezone.localdate()}:{NEWS.current()}"
     windows = cache.get(key)
     if windows is None:
         now = timezone.now()
@@ -168,11 +167,12 @@ def _measure_all_again():
 def past_votes_changed():
     """Past days' votes were rewritten (a replay, a removal, a repair, a fan leaving).
 
-    What was summed from them is dropped (caching.history_rewritten), and
-    every update's figures are worked out again once this commits, closed
-    windows too.
+    What was summed from them, and every page showing it, is dropped (the
+    history and content versions), and every update's figures are worked out
+    again once this commits, closed windows too.
     """
-    history_rewritten()
+    HISTORY.replace()
+    CONTENT.replace()
     transaction.on_commit(_measure_all_again)
 
 

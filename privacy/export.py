@@ -7,15 +7,15 @@ from django.utils import timezone
 
 from accounts.models import Mute
 from discussions.models import Comment, CommentRevision, HelpfulMark
-from moderation.models import Report, ReviewRequest
+from moderation.models import ModerationEvent, Report, ReviewRequest, Suspension
 from notifications.models import Follow, MailPreference, Notification
-from opinion.models import Vote, VoteEvent
+from opinion.models import ReconsiderDismissal, Vote, VoteEvent
 
 
 def fan_data(user):
-    """Return the fan's profile, votes and their history, comments and their earlier
-    versions, helpful marks, follows, reports made, notifications, the fans they
-    muted and mail settings, as plain data."""
+    """Return what the site keeps about the fan, as plain data: every section that an
+    app's declaration of its fan-owned rows names (AppConfig.fan_data, checked by
+    tests/test_fan_data.py), and the profile."""
     preference = MailPreference.of(user)
     revisions = {}
     for revision in CommentRevision.objects.filter(comment__author=user).order_by("replaced_at"):
@@ -69,6 +69,11 @@ def fan_data(user):
             .order_by("created_at", "pk")
             .values("concern__slug", "action", "verdict", "previous_verdict", "created_at")
         ),
+        "reconsider_dismissals": list(
+            ReconsiderDismissal.objects.filter(user=user)
+            .order_by("dismissed_at", "pk")
+            .values("update__slug", "dismissed_at")
+        ),
         "comments": comments,
         "helpful_marks": list(
             HelpfulMark.objects.filter(user=user)
@@ -84,6 +89,17 @@ def fan_data(user):
             Report.objects.filter(reporter=user)
             .order_by("created_at", "pk")
             .values("comment_id", "reason", "note", "status", "created_at")
+        ),
+        "suspensions": list(
+            Suspension.objects.filter(user=user)
+            .order_by("starts_at", "pk")
+            .values("reason", "starts_at", "ends_at", "lifted_at")
+        ),
+        # What moderators did about the fan, as the public log shows it (without who).
+        "moderation_of_me": list(
+            ModerationEvent.objects.filter(target_user=user)
+            .order_by("created_at", "pk")
+            .values("action", "comment_id", "rule", "reason", "created_at")
         ),
         "review_requests": list(
             ReviewRequest.objects.filter(requester=user)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from aouad.cache import FailOpenRedisCache
+from caching.backends import FailOpenRedisCache
 
 UNREACHABLE = "redis://127.0.0.1:1/0"
 

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from aouad import pagecache
+from caching import fresh
 from demo.content import KOREAN_REASONS, KOREAN_UPDATES, UPDATES
 from discussions.models import Article, Concern
 from news.models import SeasonUpdate, UpdateEffect
@@ -273,7 +274,9 @@ def test_a_page_with_lang_varies_on_language_and_cookie(korean_concern):
 def page_cache(settings, monkeypatch):
     settings.TALLY_FRESH_SECONDS = 1
     # Time stands still: a kept page stays fresh for the whole test.
-    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: 1_900_000_000.0))
+    frozen = SimpleNamespace(time=lambda: 1_900_000_000.0)
+    monkeypatch.setattr(pagecache, "time", frozen)
+    monkeypatch.setattr(fresh, "time", frozen)
 
 
 @pytest.mark.usefixtures("page_cache")

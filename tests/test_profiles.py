@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.models import Mute, User
 from accounts.muting import mute
 from aouad import pagecache
+from caching.versions import CONTENT
 from discussions.authoring import mark_helpful
-from discussions.caching import content_version
 from discussions.models import Comment
 from discussions.profiles import PROFILE_COMMENTS_PER_PAGE
 from privacy.deletion import delete_account
@@ -238,10 +238,10 @@ def test_a_new_display_name_shows_in_cached_threads_at_once(fan_client, fan, con
 
 
 def test_a_log_in_leaves_the_cached_threads_alone(fan, concern):
-    before = content_version()
+    before = CONTENT.current()
     signed_in(fan)
     fan.save(update_fields=["last_login"])
-    assert content_version() == before
+    assert CONTENT.current() == before
 
 
 def test_linked_names_add_no_queries(client, concern):

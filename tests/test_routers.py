@@ -7,7 +7,8 @@ from django.test import RequestFactory
 
 from aouad.pagecache import AnonymousPageCacheMiddleware
 from aouad.routers import PIN_COOKIE, PrimaryReplicaRouter, ReplicaReadsMiddleware
-from discussions.caching import cached, fresh_reads
+from caching.fresh import fresh_reads
+from caching.store import cached
 from opinion.models import Vote
 
 ROUTER = PrimaryReplicaRouter()

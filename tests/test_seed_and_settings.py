@@ -183,7 +183,7 @@ def test_development_processes_share_one_cache():
 
 def test_development_uses_redis_when_given_one():
     result = run_python(CACHE_OF, REDIS_URL="redis://127.0.0.1:6379/5")
-    assert result.stdout.strip() == "aouad.cache.FailOpenRedisCache"
+    assert result.stdout.strip() == "caching.backends.FailOpenRedisCache"
 
 
 SETTINGS_MODULE_OF = "import os, {entry}; print(os.environ['DJANGO_SETTINGS_MODULE'])"

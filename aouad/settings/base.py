@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Connects every app's declared content to its versions (caching.versions).
+    "caching",
     "outbox",
     "accounts",
     "news",
@@ -459,7 +461,7 @@ def redis_cache(url):
     return {
         "default": {
             # Redis down is an empty cache there: limits fail open, logged.
-            "BACKEND": "aouad.cache.FailOpenRedisCache",
+            "BACKEND": "caching.backends.FailOpenRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "aouad",
             # A Redis that hangs must not hang the request with it.
