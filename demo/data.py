@@ -210,6 +210,7 @@ def _add_second_article(users, updates, now, rng):
                 reason_en=reason_en,
                 reason_ko=reason_ko,
             )
+    # What each update did is worked out once every vote is written (add_demo_data).
     _write_vote_history(users, concerns, updates, now, rng)
 
 

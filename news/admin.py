@@ -9,6 +9,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from opinion.impacts import measure_update, update_written
+
 from .models import SeasonUpdate, UpdateEffect, UpdateState, UpdateStatus
 from .publishing import publish_update, unpublish_update
 
@@ -138,6 +140,13 @@ class SeasonUpdateAdmin(TranslationAdmin):
         elif unpublishes:
             unpublish_update(obj, curator=request.user, at=at)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Effects added, changed or removed change what the update did to
+        # opinion; publishing, moving or taking it back measured it already.
+        if any(formset.has_changed() for formset in formsets):
+            measure_update(form.instance)
+
     @admin.action(description=_("Publish selected updates now"), permissions=["change"])
     def publish_now(self, request, queryset):
         published = 0
@@ -167,3 +176,7 @@ class UpdateEffectAdmin(TranslationAdmin):
     )
     ordering = ("-update__published_at", "concern__position")
     list_select_related = ("update", "concern")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        update_written([obj.pk])

@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
+# How news bears on a fear is the opinion engine's word (confirms, eases).
+from opinion.models import Effect
+
 
 class UpdateStatus(models.TextChoices):
     """What a curator sets: a draft, or published (at a time, which may be later)."""
@@ -24,12 +27,6 @@ class UpdateState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
-
-
-class Effect(models.TextChoices):
-    CONFIRMS = "confirms", _("Confirms the fear")
-    EASES = "eases", _("Eases the fear")
-    UNCLEAR = "unclear", _("Unclear")
 
 
 def fill_slug(instance, source):

@@ -3,16 +3,19 @@
 Publication is a time, not an event: an update published with a later time is
 scheduled and goes public by itself when that time passes (every public query
 asks `published_at <= now`). On-site notifications are made when each fan
-next looks (notifications.delivery); mail is queued for that time by the
-`update_published` signal (notifications.tasks).
+next looks (notifications.delivery); mail is queued for that time
+(notifications.tasks.mail_when_public), and what the update did to opinion
+is worked out again (opinion.impacts.measure_update), both called by name.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from notifications.tasks import mail_when_public
+from opinion.impacts import measure_update
+
 from .models import SeasonUpdate, UpdateStatus
-from .signals import update_published
 
 
 class MayNotPublish(PermissionDenied):
@@ -42,7 +45,8 @@ def publish_update(update, curator=None, at=None):
         return False
     current.status, current.published_at = UpdateStatus.PUBLISHED, when
     current.save(update_fields=["status", "published_at", "updated_at"])
-    update_published.send(sender=SeasonUpdate, update=current)
+    mail_when_public(current)
+    measure_update(current)
     update.status, update.published_at = current.status, current.published_at
     update.updated_at = current.updated_at
     return True
@@ -60,6 +64,8 @@ def unpublish_update(update, curator=None, at=None):
     was_published = current.status == UpdateStatus.PUBLISHED
     current.status, current.published_at = UpdateStatus.DRAFT, at
     current.save(update_fields=["status", "published_at", "updated_at"])
+    # Its figures go: there is no moment to compare around.
+    measure_update(current)
     update.status, update.published_at = current.status, current.published_at
     update.updated_at = current.updated_at
     return was_published

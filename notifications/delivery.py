@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from accounts.models import Mute
 from caching.versions import NEWS
-from news.models import UpdateEffect
 
-from .models import Follow, Notification, NotificationKind
+from .models import Follow, Notification, NotificationKind, update_effects
 
 # How long the unread badge may miss news that went public at its set time.
 RECHECK_SECONDS = 60
@@ -157,7 +156,8 @@ def _deliver_news(scope, known=None):
     before publication hear of it: following later is no news.
     """
     due = (
-        UpdateEffect.objects.public()
+        update_effects()
+        .public()
         .filter(
             concern__follows__is_active=True,
             update__published_at__gte=F("concern__follows__followed_at"),

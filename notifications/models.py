@@ -5,8 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from news.models import SeasonUpdate
-
 
 class Follow(models.Model):
     """A fan following a concern; kept when they stop, so it is not made again.
@@ -41,6 +39,20 @@ class Follow(models.Model):
         return f"{self.user} → {self.concern}"
 
 
+def season_updates():
+    """news's SeasonUpdate rows, reached through a notification's foreign key.
+
+    news sits above this app (it queues the news mail by name), so it is
+    never imported here; its QuerySet methods are called all the same.
+    """
+    return Notification._meta.get_field("update").related_model.objects
+
+
+def update_effects():
+    """news's UpdateEffect rows, reached the same way."""
+    return season_updates().model._meta.get_field("effects").related_model.objects
+
+
 class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
@@ -71,7 +83,7 @@ class NotificationQuerySet(models.QuerySet):
         # notifications may not import discussions (docs/architecture.md).
         comments = self.model._meta.get_field("comment").related_model.objects
         shown_comment = comments.visible().filter(pk=OuterRef("comment_id"), author__isnull=False)
-        public_update = SeasonUpdate.objects.published().filter(pk=OuterRef("update_id"))
+        public_update = season_updates().published().filter(pk=OuterRef("update_id"))
         return Q(kind=NotificationKind.MODERATION) | Exists(shown_comment) | Exists(public_update)
 
     def for_digest(self, since):

@@ -1,7 +1,7 @@
 """Notification mail, written by the task worker (`manage.py db_worker`).
 
 A reply is mailed as soon as it is committed; news when its publication time
-comes (queued then by the publishing signal); digests once a day. Each task
+comes (queued then by news.publishing, mail_when_public); digests once a day. Each task
 reads the fan's choice again when it runs, and marks what it queued
 (`Notification.mailed_at`), so nothing is mailed twice. Each mails only what
 a page would show the fan as it runs (`NotificationQuerySet.visible_now`),
@@ -15,12 +15,11 @@ from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
-from news.models import SeasonUpdate
 from outbox.schedule import again_tomorrow
 
 from . import mail
 from .delivery import deliver_update, withhold_removed
-from .models import MailFrequency, MailPreference, Notification
+from .models import MailFrequency, MailPreference, Notification, season_updates
 
 # A digest reaches back this far, so news from before a fan confirmed their
 # address, or from a week the worker was down, is still told once.
@@ -61,6 +60,17 @@ def mail_notification(notification_id):
     return _mail_at_once(Notification.objects.filter(pk=notification_id, mailed_at__isnull=True))
 
 
+def mail_when_public(update):
+    """Queue the news mail for the update's publication time (news.publishing calls it).
+
+    A scheduled update is mailed when it goes public; an update published
+    again at another time queues another, and the first does nothing.
+    """
+    mail_update.using(run_after=update.published_at).enqueue(
+        update.pk, update.published_at.isoformat()
+    )
+
+
 @task()
 def mail_update(update_id, published_at):
     """Tell every follower of the update's fears, once it is public; mail those who want it at once.
@@ -68,7 +78,7 @@ def mail_update(update_id, published_at):
     `published_at` is the time the task was queued for: an update published
     again at another time has another task, and this one does nothing.
     """
-    update = SeasonUpdate.objects.filter(pk=update_id).first()
+    update = season_updates().filter(pk=update_id).first()
     if (
         update is None
         or not update.is_public
@@ -83,7 +93,7 @@ def mail_update(update_id, published_at):
 def send_digests():
     """Mail each fan one digest of what they chose to hear of daily; queue tomorrow's run."""
     now = timezone.now()
-    for update in SeasonUpdate.objects.published().filter(published_at__gte=now - DIGEST_REACH):
+    for update in season_updates().published().filter(published_at__gte=now - DIGEST_REACH):
         deliver_update(update)
     due = Notification.objects.for_digest(since=now - DIGEST_REACH)
     # What left the site since it was made is not told: a removed comment's

@@ -11,8 +11,9 @@ Newcombe's interval takes the two windows as independent samples. They are
 not quite: a fan who voted in both counts in both. The page says so; the
 figures are a guide to what the news did, not a trial.
 
-The figures are refreshed when an update or its effects are saved (the
-signals in opinion.signals), when votes land on a concern with an update
+The figures are refreshed when an update or its effects are saved
+(`update_written`, which news's publishing and the curators' admin call),
+when votes land on a concern with an update
 whose window is open (cast_vote, at most once a minute per concern), and
 every day for updates still in their window (DAILY_TASKS).
 """
@@ -25,7 +26,6 @@ from django.tasks import task
 from django.utils import timezone
 
 from caching.versions import CONTENT, HISTORY, NEWS
-from news.models import UpdateEffect, UpdateStatus
 from outbox.schedule import again_tomorrow
 
 from .models import IMPACT_WINDOW_DAYS, UpdateImpact, Verdict, VoteEvent
@@ -38,6 +38,20 @@ REFRESH_SECONDS = 60
 WINDOWS_SECONDS = 24 * 3600
 # History that moves a fan's verdict; keeping it after news says nothing new.
 MOVES = [VoteEvent.Action.CAST, VoteEvent.Action.CHANGE, VoteEvent.Action.CLEAR]
+
+
+def _effects():
+    """news's UpdateEffect rows, reached through the impact's foreign key.
+
+    news sits above this app (it calls update_written by name), so it is
+    never imported here.
+    """
+    return UpdateImpact._meta.get_field("effect").related_model.objects
+
+
+def _published():
+    """The status of a published update, as news names it."""
+    return _effects().model._meta.get_field("update").related_model.Status.PUBLISHED
 
 
 def _last_verdicts(events):
@@ -96,7 +110,7 @@ def refresh_impacts(effects, now=None):
     written = 0
     for effect in effects:
         with transaction.atomic():
-            if effect.update.status != UpdateStatus.PUBLISHED or effect.update.published_at is None:
+            if effect.update.status != _published() or effect.update.published_at is None:
                 UpdateImpact.objects.filter(effect=effect).delete()
                 continue
             UpdateImpact.objects.update_or_create(
@@ -109,7 +123,7 @@ def refresh_impacts(effects, now=None):
 @task()
 def refresh_impacts_of(effect_ids):
     """The worker's side of refresh_impacts."""
-    return refresh_impacts(UpdateEffect.objects.filter(pk__in=effect_ids).select_related("update"))
+    return refresh_impacts(_effects().filter(pk__in=effect_ids).select_related("update"))
 
 
 def open_windows():
@@ -123,11 +137,15 @@ def open_windows():
     windows = cache.get(key)
     if windows is None:
         now = timezone.now()
-        rows = UpdateEffect.objects.filter(
-            update__status=UpdateStatus.PUBLISHED,
-            update__published_at__gt=now - WINDOW,
-            update__published_at__lt=now + WINDOW,
-        ).values_list("concern_id", "pk")
+        rows = (
+            _effects()
+            .filter(
+                update__status=_published(),
+                update__published_at__gt=now - WINDOW,
+                update__published_at__lt=now + WINDOW,
+            )
+            .values_list("concern_id", "pk")
+        )
         windows = {}
         for concern_id, pk in rows:
             windows.setdefault(concern_id, []).append(pk)
@@ -149,17 +167,23 @@ def votes_landed(concern_id):
 
 
 def update_written(effect_ids):
-    """Queue fresh figures for an update's effects once its save commits."""
+    """Queue fresh figures for these effects once their save commits."""
+    effect_ids = list(effect_ids)
     if effect_ids:
-        transaction.on_commit(lambda: refresh_impacts_of.enqueue(effect_ids=list(effect_ids)))
+        transaction.on_commit(lambda: refresh_impacts_of.enqueue(effect_ids=effect_ids))
+
+
+def measure_update(update):
+    """Queue fresh figures for every effect of an update published, moved, edited or taken back.
+
+    news calls it by name wherever an update or its effects are written
+    (news.publishing, the curators' admin, the seed and the demo).
+    """
+    update_written(update.effects.values_list("pk", flat=True))
 
 
 def _measure_all_again():
-    effect_ids = list(
-        UpdateEffect.objects.filter(update__status=UpdateStatus.PUBLISHED).values_list(
-            "pk", flat=True
-        )
-    )
+    effect_ids = list(_effects().filter(update__status=_published()).values_list("pk", flat=True))
     if effect_ids:
         refresh_impacts_of.enqueue(effect_ids=effect_ids)
 
@@ -180,9 +204,11 @@ def past_votes_changed():
 def refresh_open_impacts():
     """The daily run: refresh the effects of updates in their window, then queue tomorrow's."""
     since = timezone.now() - WINDOW - datetime.timedelta(days=1)
-    effects = UpdateEffect.objects.filter(
-        update__status=UpdateStatus.PUBLISHED, update__published_at__gte=since
-    ).select_related("update")
+    effects = (
+        _effects()
+        .filter(update__status=_published(), update__published_at__gte=since)
+        .select_related("update")
+    )
     written = refresh_impacts(effects)
     again_tomorrow(refresh_open_impacts)
     return written

@@ -16,9 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.models import DELETED_ACCOUNT, User
-from news.models import Effect
 
 from .stats import Tally, difference_interval
+
+
+class Effect(models.TextChoices):
+    """How a piece of Season 2 news bears on a fear, as a curator links it (news.UpdateEffect)."""
+
+    CONFIRMS = "confirms", _("Confirms the fear")
+    EASES = "eases", _("Eases the fear")
+    UNCLEAR = "unclear", _("Unclear")
 
 
 class Verdict(models.TextChoices):
@@ -122,7 +129,7 @@ class Vote(models.Model):
         return self.concern.get_absolute_url()
 
     def goes_against(self, effect):
-        """Whether news with this effect (news.models.Effect) points away from this verdict."""
+        """Whether news with this effect (Effect) points away from this verdict."""
         return (self.verdict, effect) in {
             (Verdict.OVERBLOWN, Effect.CONFIRMS),
             (Verdict.JUSTIFIED, Effect.EASES),

@@ -1,17 +1,16 @@
-"""What the opinion engine does when something it depends on changes elsewhere.
+"""What the opinion engine does when a fan is deleted behind privacy.deletion's back.
 
-accounts and news may not import this app (docs/architecture.md), so deleting
-a fan, or saving an update or its effects, cannot call into it; it listens
-instead, from OpinionConfig.ready.
+accounts may not import this app (docs/architecture.md), so deleting an
+account in a shell or a script cannot call into it; it listens instead, from
+OpinionConfig.ready. A fan who deletes their own account goes through
+privacy.deletion, which clears their votes first, by name.
 """
 
 from django.conf import settings
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
-from news.models import SeasonUpdate, UpdateEffect
-
-from .impacts import past_votes_changed, update_written
+from .impacts import past_votes_changed
 from .models import Vote, VoteEvent
 from .tallies import drop_empty_days, lock_votes, withdraw
 
@@ -22,8 +21,9 @@ def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
 
     The admin refuses to delete a fan with votes (votes are read-only there),
     so this is a shell or a script. Their history is withdrawn from the daily
-    shifts and deleted here; the cascade deletes their votes right after, in
-    the same transaction. Left alone, the history would only lose its fan
+    shifts and deleted here, and the days only they made are dropped; the
+    cascade deletes their votes right after, in the same transaction, which
+    changes no shift. Left alone, the history would only lose its fan
     (SET_NULL, which keeps the rows of accounts deleted by privacy.deletion)
     while its shifts were gone: drift. A fan who deleted their own account
     had their votes cleared and their history unnamed first, so nothing is
@@ -32,23 +32,7 @@ def take_leaving_fans_votes_off_the_chart(sender, instance, **kwargs):
     """
     lock_votes(Vote.objects.filter(user=instance))
     history = VoteEvent.objects.filter(user=instance)
-    instance._days_left_by_votes = withdraw(history)
+    days = withdraw(history)
     history.delete()
-
-
-@receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="opinion.fan_gone")
-def drop_days_only_the_fan_made(sender, instance, **kwargs):
-    # Only now is their history gone, and that of every fan deleted with them.
-    drop_empty_days(getattr(instance, "_days_left_by_votes", set()))
+    drop_empty_days(days)
     past_votes_changed()
-
-
-@receiver(post_save, sender=UpdateEffect, dispatch_uid="opinion.effect_measured")
-def measure_effect(sender, instance, **kwargs):
-    update_written([instance.pk])
-
-
-@receiver(post_save, sender=SeasonUpdate, dispatch_uid="opinion.update_measured")
-def measure_update(sender, instance, **kwargs):
-    # Publishing, scheduling or moving the date moves both windows.
-    update_written(list(instance.effects.values_list("pk", flat=True)))

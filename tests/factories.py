@@ -17,6 +17,7 @@ from discussions.models import Article, Comment, Concern
 from moderation.models import Suspension
 from news.models import SeasonUpdate, UpdateEffect
 from notifications.models import MailPreference
+from opinion.impacts import measure_update
 from opinion.voting import cast_vote
 
 _seq = itertools.count(1)
@@ -105,6 +106,8 @@ def make_update(effects=(), **fields):
         UpdateEffect.objects.create(
             update=update, concern=concern, effect=effect, reason=f"Reason {n}"
         )
+    # As a curator's save does: what it did to opinion is worked out.
+    measure_update(update)
     return update
 
 

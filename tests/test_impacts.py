@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from news.models import Effect, SeasonUpdate, UpdateEffect
+from news.publishing import publish_update, unpublish_update
 from opinion.impacts import (
     measure,
     refresh_impacts,
@@ -196,6 +197,34 @@ def test_saving_an_effect_queues_its_figures(concern, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         make_update(effects=[(concern, Effect.EASES)])
     assert queued() >= 1
+
+
+def test_publishing_queues_the_updates_figures(concern, django_capture_on_commit_callbacks):
+    update = make_update(effects=[(concern, Effect.EASES)], status=SeasonUpdate.Status.DRAFT)
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_update(update)
+    assert queued() == 1
+
+
+def test_taking_an_update_back_queues_its_figures(concern, django_capture_on_commit_callbacks):
+    update = make_update(effects=[(concern, Effect.EASES)])
+    DBTaskResult.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        unpublish_update(update)
+    assert queued() == 1
+
+
+def test_a_write_behind_the_operations_back_measures_nothing(
+    concern, django_capture_on_commit_callbacks
+):
+    # Figures are worked out by the operations that write news, called by
+    # name, never by a signal on the rows themselves.
+    update = make_update()
+    with django_capture_on_commit_callbacks(execute=True):
+        UpdateEffect.objects.create(update=update, concern=concern, effect=Effect.EASES)
+        SeasonUpdate.objects.get(pk=update.pk).save()
+    assert queued() == 0
 
 
 def test_update_written_with_no_effects_queues_nothing(db, django_capture_on_commit_callbacks):

@@ -231,7 +231,6 @@ class Command(BaseCommand):
                 },
             )
             if made:
-                publish_update(update, at=data["published_at"])
                 created.append(f"update {update.slug}")
             elif fill_korean(update, data):
                 translated.append(f"update {update.slug}")
@@ -249,6 +248,9 @@ class Command(BaseCommand):
                 found = UpdateEffect.objects.filter(update=update, concern=concerns[slug]).first()
                 if found is not None and fill_korean(found, {"reason_ko": reason_ko}):
                     translated.append(f"effect {update.slug} → {slug}")
+            if made:
+                # With its effects, so what it did to opinion is measured.
+                publish_update(update, at=data["published_at"])
         if created:
             self.stdout.write(self.style.SUCCESS("Seeded: " + ", ".join(created)))
         if translated:
